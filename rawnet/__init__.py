@@ -1,0 +1,1 @@
+"""rawnet: Go's native network model rebuilt from raw syscalls."""

@@ -1,0 +1,1 @@
+"""rawnet.internal: packages that mirror Go's internal/ tree (internal/poll)."""

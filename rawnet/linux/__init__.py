@@ -1,0 +1,1 @@
+"""rawnet.linux: the epoll bindings and the epoll netpoll backend (Linux only)."""

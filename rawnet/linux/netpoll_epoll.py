@@ -1,0 +1,162 @@
+"""The epoll backend of the network poller (Go: src/runtime/netpoll_epoll.go).
+
+Every fd is registered once, edge-triggered, for both directions
+(``EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET``) and never modified: an edge only says
+"something changed", the goroutine then retries its syscall until ``EAGAIN``. The
+cookie in ``epoll_event.data`` is a tagged pollDesc reference (see tagptr.py); an event
+whose tag no longer matches the pollDesc's ``fdseq`` belongs to an fd that was closed
+(and maybe reused) since, and is dropped.
+
+The wake-up is an eventfd registered level-triggered for ``EPOLLIN``: writing 1 to it
+makes a sleeping ``epoll_pwait`` return, and it stays readable until a blocking poll
+reads (resets) it, so a break sent just before the poller goes to sleep is not lost.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from ..runtime import atomic, proc, tagptr
+from ..runtime.netpoll import modeR, modeW, netpollready, pollcache
+from ..sys import errno as E
+from ..sys import syscall_linux as sc
+from ..sys import zerrors_linux as c
+from . import epoll
+
+if TYPE_CHECKING:
+    from ..runtime.netpoll import pollDesc
+    from ..runtime.proc import G
+
+level_triggered = False
+
+epfd = -1  # epoll descriptor
+netpollEventFd = -1  # eventfd for netpollBreak
+netpollWakeSig = atomic.Int(0)  # used to avoid duplicate calls of netpollBreak
+
+# The cookie of the eventfd: Go uses the address of netpollEventFd, which no pollDesc
+# can have; no tagged pollDesc index can be all ones either.
+_eventFdCookie = (1 << 64) - 1
+_events = (epoll.epoll_event * 128)()
+_one = (1).to_bytes(8, sys.byteorder)
+_buf8 = bytearray(8)
+
+
+# Go: src/runtime/netpoll_epoll.go netpollinit
+def netpollinit() -> None:
+    global epfd, netpollEventFd
+    epfd = epoll.EpollCreate1(c.EPOLL_CLOEXEC)
+    if epfd < 0:
+        proc.throw(f"runtime: netpollinit failed: epollcreate failed with {-epfd}")
+    efd = epoll.Eventfd(0, c.EFD_CLOEXEC | c.EFD_NONBLOCK)
+    if efd < 0:
+        proc.throw(f"runtime: eventfd failed with {-efd}")
+    ev = epoll.epoll_event(c.EPOLLIN, _eventFdCookie)
+    errno = epoll.EpollCtl(epfd, c.EPOLL_CTL_ADD, efd, ev)
+    if errno < 0:
+        proc.throw(f"runtime: epollctl failed with {-errno}")
+    netpollEventFd = efd
+
+
+# Go: src/runtime/netpoll_epoll.go netpollIsPollDescriptor
+def netpollIsPollDescriptor(fd: int) -> bool:
+    return fd == epfd or fd == netpollEventFd
+
+
+# Go: src/runtime/netpoll_epoll.go netpollopen
+def netpollopen(fd: int, pd: pollDesc) -> int:
+    ev = epoll.epoll_event(
+        c.EPOLLIN | c.EPOLLOUT | c.EPOLLRDHUP | c.EPOLLET,
+        tagptr.taggedPointerPack(pd.index, pd.fdseq.Load()),
+    )
+    return -epoll.EpollCtl(epfd, c.EPOLL_CTL_ADD, fd, ev)
+
+
+# Go: src/runtime/netpoll_epoll.go netpollclose
+def netpollclose(fd: int) -> int:
+    return -epoll.EpollCtl(epfd, c.EPOLL_CTL_DEL, fd, epoll.epoll_event())
+
+
+# Go: src/runtime/netpoll_epoll.go netpollarm
+def netpollarm(pd: pollDesc, mode: int) -> None:
+    proc.throw("runtime: unused")
+
+
+# Go: src/runtime/netpoll_epoll.go netpollBreak
+def netpollBreak() -> None:
+    """Interrupt an epoll_pwait in progress (or the next one)."""
+    # Failing to cas indicates there is an in-flight wakeup, so we're done here.
+    if not netpollWakeSig.CompareAndSwap(0, 1):
+        return
+    while True:
+        n = sc.Write(netpollEventFd, _one)
+        if n == 8:
+            return
+        if n == -E.EINTR:
+            continue
+        if n == -E.EAGAIN:
+            return  # the counter is saturated: a wake-up is pending anyway
+        proc.throw(f"runtime: netpollBreak write failed with {-n}")
+
+
+# Go: src/runtime/netpoll_epoll.go netpoll
+def netpoll(delay: int) -> tuple[list[G], int]:
+    """Return the goroutines that became runnable and the netpollWaiters delta.
+
+    delay < 0: block indefinitely; delay == 0: do not block, just poll;
+    delay > 0: block for up to that many nanoseconds.
+    """
+    if epfd == -1:
+        return [], 0
+    if delay < 0:
+        waitms = -1
+    elif delay == 0:
+        waitms = 0
+    elif delay < 1_000_000:
+        waitms = 1  # never round a short sleep down to a busy poll
+    elif delay < 1_000_000_000_000_000:
+        waitms = delay // 1_000_000
+    else:
+        # An arbitrary cap on how long to wait for a timer: 1e9 ms == ~11.5 days.
+        waitms = 1_000_000_000
+    events = _events
+    while True:
+        n = epoll.EpollWait(epfd, events, len(events), waitms)
+        if n >= 0:
+            break
+        if n != -E.EINTR:
+            proc.throw(f"runtime: netpoll failed: epollwait on fd {epfd} failed with {-n}")
+        # If a timed sleep was interrupted, just return to recalculate how long we
+        # should sleep now.
+        if waitms > 0:
+            return [], 0
+    toRun: list[G] = []
+    delta = 0
+    for i in range(n):
+        ev = events[i]
+        evs = ev.events
+        if evs == 0:
+            continue
+        if ev.data == _eventFdCookie:
+            if evs != c.EPOLLIN:
+                proc.throw("runtime: netpoll: eventfd ready for something unexpected")
+            if delay != 0:
+                # netpollBreak could be picked up by a nonblocking poll. Only read the
+                # 8-byte integer if blocking. Since EFD_SEMAPHORE was not specified,
+                # the eventfd counter will be reset to 0.
+                sc.Read(netpollEventFd, _buf8)
+                netpollWakeSig.Store(0)
+            continue
+        mode = 0
+        if evs & (c.EPOLLIN | c.EPOLLRDHUP | c.EPOLLHUP | c.EPOLLERR):
+            mode += modeR
+        if evs & (c.EPOLLOUT | c.EPOLLHUP | c.EPOLLERR):
+            mode += modeW
+        if mode != 0:
+            tp = ev.data
+            pd = pollcache.all[tagptr.pointer(tp)]
+            tag = tagptr.tag(tp)
+            if pd.fdseq.Load() == tag:
+                pd.setEventErr(evs == c.EPOLLERR, tag)
+                delta += netpollready(toRun, pd, mode)
+    return toRun, delta

@@ -1,0 +1,1 @@
+"""Package net (Go: src/net): addresses, errors, Dial, Listen, Conn and Listener."""

@@ -1,0 +1,3 @@
+"""rawnet.runtime mirrors the parts of Go's runtime the network stack lives on:
+goroutines and their scheduler (proc.py), timers (time.py), semaphores (sema.py) and
+the network poller (netpoll.py with one OS backend)."""

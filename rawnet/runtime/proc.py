@@ -1,0 +1,421 @@
+"""Goroutines and their scheduler (Go: src/runtime/proc.go, runtime2.go).
+
+The model, and where it differs from Go:
+
+* A goroutine (G) is a greenlet. Greenlets switch only inside one OS thread, so a G
+  belongs for its whole life to the thread that created it. Go's Ps float between
+  threads (Ms); here there is one P per OS thread that uses rawnet, created lazily,
+  and a G always runs on its own P. There is no work stealing.
+* Each P has a scheduler greenlet, its ``g0``, which runs :func:`schedule`: pick a
+  runnable G (:func:`findRunnable`), switch into it, and come back when it parks or
+  ends. ``gopark`` switches from the G to ``g0``; ``goready`` puts a G back on its P's
+  run queue, directly if called on that P's thread, through the P's injection queue
+  and a wake-up otherwise.
+* The thread's own main greenlet is a G too, so a plain script that calls
+  ``Listen``/``Accept``/``Read`` just works: parking it runs the scheduler in the same
+  thread, and the other goroutines of that thread run while it waits.
+* There is one poller per process, as in Go: a P with nothing to run becomes the
+  poller if nobody is (it blocks in ``netpoll(delay)`` with the delay of the nearest
+  timer), otherwise it sleeps on its note until a G is handed to it. A P that stops
+  polling because it found work wakes a sleeping P, which takes the poller role over.
+* Timers live in one process-wide heap (Go 1.23 keeps one per P); whichever P runs
+  the scheduler fires the due ones.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from greenlet import getcurrent, greenlet
+
+from . import netpoll, time
+
+# G status values (Go: src/runtime/runtime2.go _Grunnable and friends).
+_Grunnable = 1
+_Grunning = 2
+_Gwaiting = 4
+_Gdead = 6
+
+# P states of this scheduler (no Go twin: Go tracks idle Ms and the poller in sched).
+_Prunning = 0
+_Ppolling = 1  # blocked in netpoll; woken by netpollBreak
+_Psleeping = 2  # asleep on its note; woken by notewakeup
+
+
+class Throw(SystemError):
+    """Go's ``throw``: a fatal runtime invariant violation. Go kills the process; here it
+    raises, so that a test can see it."""
+
+
+# Go: src/runtime/panic.go throw
+def throw(s: str) -> None:
+    raise Throw("fatal error: " + s)
+
+
+class G:
+    """A goroutine (Go: src/runtime/runtime2.go g)."""
+
+    __slots__ = ("goid", "gr", "p", "status", "waitreason", "waitunlockf", "waitlock", "fn",
+                 "args", "__weakref__")
+
+    def __init__(self, goid: int, gr: greenlet, p: P) -> None:
+        self.goid = goid
+        self.gr = gr
+        self.p = p
+        self.status = _Grunning
+        self.waitreason = ""
+        self.waitunlockf: Callable[[G, Any], bool] | None = None
+        self.waitlock: Any = None
+        self.fn: Callable[..., Any] | None = None
+        self.args: tuple[Any, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<goroutine {self.goid} {self.waitreason or self.status}>"
+
+
+class P:
+    """The scheduler state of one OS thread (Go: src/runtime/runtime2.go p, m and g0)."""
+
+    def __init__(self, pid: int) -> None:
+        self.id = pid
+        self.thread = threading.get_ident()
+        self.runq: deque[G] = deque()  # touched only by this P's thread
+        self.inject: deque[G] = deque()  # Gs readied by other threads, under sched.lock
+        self.state = _Prunning  # under sched.lock
+        self.note = threading.Lock()  # held while nobody sleeps; release = wake-up
+        self.note.acquire()
+        self.g0: greenlet | None = None
+        self.curg: G | None = None
+        self.parking: G | None = None  # the G that just switched to g0 to park
+        self.schedtick = 0
+
+
+class schedt:
+    """Process-wide scheduler state (Go: src/runtime/runtime2.go schedt)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.goidgen = 0
+        self.pidgen = 0
+        self.pollingP: P | None = None  # the P blocked in netpoll, if any
+        self.pollUntil = 0  # when that poll returns at the latest (0: never)
+        self.sleeping: list[P] = []  # Ps asleep on their note
+        self.allp: list[P] = []
+
+
+sched = schedt()
+_tls = threading.local()
+
+
+def getp() -> P:
+    """This thread's P, created on first use."""
+    p: P | None = getattr(_tls, "p", None)
+    if p is None:
+        with sched.lock:
+            sched.pidgen += 1
+            p = P(sched.pidgen)
+            sched.allp.append(p)
+        _tls.p = p
+    return p
+
+
+def _newgoid() -> int:
+    with sched.lock:
+        sched.goidgen += 1
+        return sched.goidgen
+
+
+# Go: src/runtime/stubs.go getg
+def getg() -> G:
+    """The running goroutine. A greenlet that rawnet did not create (the thread's main
+    greenlet, or a user's own) becomes a G of this thread's P the first time it asks."""
+    gr = getcurrent()
+    g: G | None = getattr(gr, "rawnet_g", None)
+    if g is None:
+        p = getp()
+        if gr is p.g0:
+            throw("getg on the scheduler (g0) greenlet")
+        g = G(_newgoid(), gr, p)
+        gr.rawnet_g = g
+    return g
+
+
+def _goexit_hook(g: G, exc: BaseException) -> None:
+    print(f"goroutine {g.goid} exited with an exception:", file=sys.stderr)
+    traceback.print_exception(exc, file=sys.stderr)
+
+
+# Called with (g, exception) when an Exception escapes a goroutine; replaceable, like
+# threading.excepthook. The other goroutines carry on.
+goexit_hook: Callable[[G, BaseException], None] = _goexit_hook
+
+
+def set_goexit_hook(hook: Callable[[G, BaseException], None] | None) -> None:
+    """Replace the hook that reports exceptions escaping goroutines (None: default)."""
+    global goexit_hook
+    goexit_hook = hook or _goexit_hook
+
+
+def _goroutine_main() -> None:
+    g = getg()
+    fn, args = g.fn, g.args
+    g.fn, g.args = None, ()
+    assert fn is not None
+    try:
+        fn(*args)
+    except Exception as e:  # KeyboardInterrupt and SystemExit propagate to g0
+        goexit_hook(g, e)
+    finally:
+        g.status = _Gdead
+
+
+# Go: src/runtime/proc.go newproc
+def go(fn: Callable[..., Any], *args: Any) -> G:
+    """Start fn(*args) as a new goroutine on this thread's P and return it.
+
+    It runs when the current goroutine parks (blocks in I/O, sleeps, waits) or yields
+    with ``Gosched``, as a goroutine does on a Go runtime with GOMAXPROCS=1.
+    """
+    p = getp()
+    gr = greenlet(_goroutine_main, parent=_g0(p))
+    g = G(_newgoid(), gr, p)
+    gr.rawnet_g = g
+    g.fn, g.args = fn, args
+    g.status = _Grunnable
+    p.runq.append(g)
+    return g
+
+
+def _g0(p: P) -> greenlet:
+    """p's scheduler greenlet, created on first use (and again if a signal's exception
+    unwound it)."""
+    g0 = p.g0
+    if g0 is None or g0.dead:
+        root = getcurrent()
+        while root.parent is not None:
+            root = root.parent
+        g0 = p.g0 = greenlet(schedule, parent=root)
+    return g0
+
+
+# Go: src/runtime/proc.go gopark
+def gopark(unlockf: Callable[[G, Any], bool] | None, lock: Any, reason: str) -> None:
+    """Park the running goroutine until goready. Once it is off its stack, g0 calls
+    unlockf(g, lock); if that returns False the goroutine resumes at once."""
+    gp = getg()
+    p = gp.p
+    if p is not getattr(_tls, "p", None):
+        throw("gopark: goroutine used from a thread other than its own")
+    gp.waitunlockf = unlockf
+    gp.waitlock = lock
+    gp.waitreason = reason
+    gp.status = _Gwaiting
+    p.parking = gp
+    _g0(p).switch()
+
+
+# Go: src/runtime/proc.go goparkunlock
+def goparkunlock(lock: threading.Lock, reason: str) -> None:
+    gopark(_unlock, lock, reason)
+
+
+def _unlock(gp: G, lock: threading.Lock) -> bool:
+    lock.release()
+    return True
+
+
+# Go: src/runtime/proc.go goready
+def goready(gp: G) -> None:
+    """Make a parked goroutine runnable on its own P, waking that P if needed."""
+    gp.status = _Grunnable
+    gp.waitreason = ""
+    p = gp.p
+    if p is getattr(_tls, "p", None):
+        p.runq.append(gp)
+        return
+    _inject(p, gp)
+
+
+def _inject(p: P, gp: G) -> None:
+    """Hand gp to another thread's P (Go: injectglist + wakep)."""
+    wakepoller = False
+    with sched.lock:
+        p.inject.append(gp)
+        if p.state == _Psleeping:
+            _notewakeup(p)
+        elif p.state == _Ppolling:
+            wakepoller = True
+    if wakepoller:
+        netpoll.netpollBreak()
+
+
+def _notewakeup(p: P) -> None:
+    # Called with sched.lock held, for a P in _Psleeping.
+    p.state = _Prunning
+    sched.sleeping.remove(p)
+    p.note.release()
+
+
+# Go: src/runtime/proc.go injectglist
+def injectglist(glist: list[G]) -> None:
+    for gp in glist:
+        goready(gp)
+
+
+# Go: src/runtime/proc.go Gosched
+def Gosched() -> None:
+    """Yield: let the other runnable goroutines of this thread run first."""
+    gp = getg()
+    gp.status = _Grunnable
+    gp.p.runq.append(gp)
+    _g0(gp.p).switch()
+
+
+# Go: src/runtime/proc.go schedule
+def schedule(*_: Any) -> None:
+    """The body of every g0: forever finish the last park, find a runnable G, run it.
+
+    Control comes back here whenever the running G parks (gopark), yields (Gosched) or
+    ends (its greenlet returns to its parent, g0).
+    """
+    p = getp()
+    while True:
+        park_m(p)
+        gp = findRunnable(p)
+        gp.status = _Grunning
+        p.curg = gp
+        p.schedtick += 1
+        gp.gr.switch()
+        p.curg = None
+
+
+# Go: src/runtime/proc.go park_m
+def park_m(p: P) -> None:
+    """On g0, once the parking G is off its stack: run its unlockf; if that says no,
+    the G runs again next."""
+    gp = p.parking
+    if gp is None:
+        return
+    p.parking = None
+    unlockf, lock = gp.waitunlockf, gp.waitlock
+    gp.waitunlockf = gp.waitlock = None
+    if unlockf is not None and not unlockf(gp, lock):
+        gp.status = _Grunnable
+        gp.waitreason = ""
+        p.runq.appendleft(gp)
+
+
+# Go: src/runtime/proc.go findRunnable
+def findRunnable(p: P) -> G:
+    """Return a runnable G, firing timers and polling the network while there is none."""
+    while True:
+        pollUntil = time.checkTimers(time.nanotime())
+        if p.runq:
+            if p.schedtick % 61 == 0 and _canPoll():
+                _pollNonBlocking()  # fairness: busy Ps still look at the network
+            if sched.sleeping and sched.pollingP is None:
+                wakep()
+            return p.runq.popleft()
+        if p.inject:
+            with sched.lock:
+                p.runq.extend(p.inject)
+                p.inject.clear()
+            continue
+        if _canPoll() and netpoll.netpollAnyWaiters():
+            if _pollNonBlocking():
+                continue
+        _block(p, pollUntil)
+
+
+def _canPoll() -> bool:
+    return netpoll.netpollinited() and sched.pollingP is None
+
+
+def _pollNonBlocking() -> bool:
+    glist, delta = netpoll.netpoll(0)
+    injectglist(glist)
+    netpoll.netpollAdjustWaiters(delta)
+    return bool(glist)
+
+
+def _block(p: P, pollUntil: int) -> None:
+    """Nothing to run: poll the network if nobody else does, else sleep on the note."""
+    with sched.lock:
+        if p.inject:
+            return
+        if sched.pollingP is None:
+            sched.pollingP = p
+            sched.pollUntil = pollUntil
+            p.state = _Ppolling
+            poller = True
+        else:
+            p.state = _Psleeping
+            sched.sleeping.append(p)
+            poller = False
+    if poller:
+        _poll(p, pollUntil)
+    else:
+        _notesleep(p)
+
+
+def _poll(p: P, pollUntil: int) -> None:
+    netpoll.netpollGenericInit()
+    delay = -1
+    if pollUntil:
+        delay = max(pollUntil - time.nanotime(), 0)
+    try:
+        glist, delta = netpoll.netpoll(delay)
+    finally:
+        with sched.lock:
+            sched.pollingP = None
+            sched.pollUntil = 0
+            p.state = _Prunning
+    injectglist(glist)
+    netpoll.netpollAdjustWaiters(delta)
+
+
+# Go: src/runtime/proc.go wakep
+def wakep() -> None:
+    """This P is about to run a G and nobody polls: wake a sleeping P so that it takes
+    the poller role (and the timers) over. Go wakes an idle P to spin for work."""
+    with sched.lock:
+        if sched.sleeping and sched.pollingP is None:
+            _notewakeup(sched.sleeping[0])
+
+
+def _notesleep(p: P) -> None:
+    try:
+        p.note.acquire()
+    except BaseException:
+        with sched.lock:
+            if p.state == _Psleeping:
+                p.state = _Prunning
+                sched.sleeping.remove(p)
+            else:
+                p.note.acquire()  # the wake-up raced with the signal: consume it
+        raise
+
+
+# Go: src/runtime/proc.go wakeNetPoller
+def wakeNetPoller(when: int) -> None:
+    """A timer at when was added: if the poller sleeps past it, make it recompute."""
+    with sched.lock:
+        polling = sched.pollingP is not None and sched.pollingP is not getattr(_tls, "p", None)
+        late = sched.pollUntil == 0 or when < sched.pollUntil
+        if not polling:
+            # Nobody polls: wake a sleeper so that someone watches the clock.
+            if sched.sleeping:
+                _notewakeup(sched.sleeping[0])
+            return
+    if late:
+        netpoll.netpollBreak()
+
+
+def goroutines() -> list[G]:
+    """The goroutines currently known to be parked or runnable (for tests and dumps)."""
+    return [g for p in sched.allp for g in (*p.runq, *p.inject)]

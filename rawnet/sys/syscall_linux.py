@@ -1,0 +1,277 @@
+"""Go's ``syscall`` package for Linux, on ctypes (Go: src/syscall/syscall_linux.go,
+syscall_unix.go, zsyscall_linux_amd64.go).
+
+Every function returns the kernel's raw convention through the gate: a result >= 0,
+or ``-errno``. Functions that also produce a value return a tuple whose first item
+follows that convention.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from typing import Any
+
+from . import zerrors_linux as c
+from .gate import syscall
+from .libc import c_char_p, c_int, c_size_t, c_ssize_t, c_uint, c_void_p, declare, socklen_p
+from .ztypes_linux import (
+    iovec,
+    linger,
+    sockaddr_in,
+    sockaddr_in6,
+    sockaddr_storage,
+    sockaddr_un,
+)
+
+# ---------------------------------------------------------------------------------
+# Sockaddr types (Go: src/syscall/syscall_unix.go SockaddrInet4, SockaddrInet6,
+# syscall_linux.go SockaddrUnix, anyToSockaddr).
+
+
+@dataclass(frozen=True)
+class SockaddrInet4:
+    Port: int
+    Addr: bytes  # 4 bytes
+
+    # Go: src/syscall/syscall_linux.go SockaddrInet4.sockaddr
+    def sockaddr(self) -> tuple[ctypes.Structure, int] | None:
+        if not 0 <= self.Port <= 0xFFFF:
+            return None
+        sa = sockaddr_in()
+        sa.sin_family = c.AF_INET
+        sa.sin_port[0] = self.Port >> 8
+        sa.sin_port[1] = self.Port & 0xFF
+        ctypes.memmove(sa.sin_addr, self.Addr, 4)
+        return sa, ctypes.sizeof(sa)
+
+
+@dataclass(frozen=True)
+class SockaddrInet6:
+    Port: int
+    ZoneId: int
+    Addr: bytes  # 16 bytes
+
+    # Go: src/syscall/syscall_linux.go SockaddrInet6.sockaddr
+    def sockaddr(self) -> tuple[ctypes.Structure, int] | None:
+        if not 0 <= self.Port <= 0xFFFF:
+            return None
+        sa = sockaddr_in6()
+        sa.sin6_family = c.AF_INET6
+        sa.sin6_port[0] = self.Port >> 8
+        sa.sin6_port[1] = self.Port & 0xFF
+        sa.sin6_scope_id = self.ZoneId
+        ctypes.memmove(sa.sin6_addr, self.Addr, 16)
+        return sa, ctypes.sizeof(sa)
+
+
+@dataclass(frozen=True)
+class SockaddrUnix:
+    Name: str
+
+    # Go: src/syscall/syscall_linux.go SockaddrUnix.sockaddr
+    def sockaddr(self) -> tuple[ctypes.Structure, int] | None:
+        name = self.Name.encode()
+        if len(name) > 108:
+            return None
+        sa = sockaddr_un()
+        sa.sun_family = c.AF_UNIX
+        if name[:1] == b"@":
+            name = b"\0" + name[1:]  # abstract socket
+        ctypes.memmove(ctypes.addressof(sa) + 2, name, len(name))
+        n = 2 + len(name)
+        if name[:1] != b"\0" and name:
+            n += 1  # count the terminating NUL, as Go does
+        return sa, n
+
+
+Sockaddr = SockaddrInet4 | SockaddrInet6 | SockaddrUnix
+
+
+# Go: src/syscall/syscall_linux.go anyToSockaddr
+def anyToSockaddr(rsa: sockaddr_storage, n: int) -> Sockaddr | None:
+    fam = rsa.ss_family
+    if fam == c.AF_INET:
+        sa4 = sockaddr_in.from_buffer(rsa)
+        return SockaddrInet4((sa4.sin_port[0] << 8) | sa4.sin_port[1], bytes(sa4.sin_addr))
+    if fam == c.AF_INET6:
+        sa6 = sockaddr_in6.from_buffer(rsa)
+        port = (sa6.sin6_port[0] << 8) | sa6.sin6_port[1]
+        return SockaddrInet6(port, sa6.sin6_scope_id, bytes(sa6.sin6_addr))
+    if fam == c.AF_UNIX:
+        raw = bytes(sockaddr_un.from_buffer(rsa).sun_path)[: max(n - 2, 0)]
+        if raw[:1] == b"\0":
+            # Abstract socket, or an unbound one (length 2): Go reports "@".
+            raw = b"@" + raw[1:]
+        return SockaddrUnix(raw.split(b"\0", 1)[0].decode(errors="surrogateescape") or "@")
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# Declarations.
+
+_sockaddr_p = c_void_p
+_socket = declare("socket", "socket", c_int, (c_int, c_int, c_int))
+_bind = declare("bind", "bind", c_int, (c_int, _sockaddr_p, c_uint))
+_connect = declare("connect", "connect", c_int, (c_int, _sockaddr_p, c_uint))
+_listen = declare("listen", "listen", c_int, (c_int, c_int))
+_accept4 = declare("accept4", "accept4", c_int, (c_int, _sockaddr_p, socklen_p, c_int))
+_read = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t))
+_write = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t))
+_writev = declare("writev", "writev", c_ssize_t, (c_int, ctypes.POINTER(iovec), c_int))
+_close = declare("close", "close", c_int, (c_int,))
+_shutdown = declare("shutdown", "shutdown", c_int, (c_int, c_int))
+_setsockopt = declare("setsockopt", "setsockopt", c_int, (c_int, c_int, c_int, c_void_p, c_uint))
+_getsockopt = declare(
+    "getsockopt", "getsockopt", c_int, (c_int, c_int, c_int, c_void_p, socklen_p)
+)
+_getsockname = declare("getsockname", "getsockname", c_int, (c_int, _sockaddr_p, socklen_p))
+_getpeername = declare("getpeername", "getpeername", c_int, (c_int, _sockaddr_p, socklen_p))
+_fcntl = declare("fcntl", "fcntl", c_int, (c_int, c_int, c_int))
+_openat = declare("openat", "openat", c_int, (c_int, c_char_p, c_int, c_uint))
+
+
+# ---------------------------------------------------------------------------------
+# Buffers. ctypes needs an address; these hand it one without copying where Python
+# allows (bytes, bytearray, writable memoryview) and with one copy for read-only views.
+
+
+def wbuf(p: Any) -> Any:
+    """A ctypes argument pointing at writable buffer p (no copy)."""
+    return (ctypes.c_char * len(p)).from_buffer(p)
+
+
+def rbuf(p: Any) -> Any:
+    """A ctypes argument pointing at the bytes of p (no copy unless p is read-only)."""
+    if type(p) is bytes:
+        return p
+    try:
+        return (ctypes.c_char * len(p)).from_buffer(p)
+    except TypeError:  # a read-only view: one copy
+        return bytes(p)
+
+
+# ---------------------------------------------------------------------------------
+# Calls.
+
+
+def Socket(domain: int, typ: int, proto: int) -> int:
+    return syscall(_socket, domain, typ, proto)
+
+
+def Bind(fd: int, sa: Sockaddr) -> int:
+    raw = sa.sockaddr()
+    if raw is None:
+        return -22  # EINVAL: Go's sockaddr() rejects bad ports before the syscall
+    return syscall(_bind, fd, ctypes.byref(raw[0]), raw[1])
+
+
+def Connect(fd: int, sa: Sockaddr) -> int:
+    raw = sa.sockaddr()
+    if raw is None:
+        return -22
+    return syscall(_connect, fd, ctypes.byref(raw[0]), raw[1])
+
+
+def Listen(fd: int, backlog: int) -> int:
+    return syscall(_listen, fd, backlog)
+
+
+def Accept4(fd: int, flags: int) -> tuple[int, Sockaddr | None]:
+    rsa = sockaddr_storage()
+    n = ctypes.c_uint32(ctypes.sizeof(rsa))
+    nfd = syscall(_accept4, fd, ctypes.byref(rsa), ctypes.byref(n), flags)
+    if nfd < 0:
+        return nfd, None
+    return nfd, anyToSockaddr(rsa, n.value)
+
+
+def Read(fd: int, p: Any) -> int:
+    return syscall(_read, fd, wbuf(p), len(p))
+
+
+def Write(fd: int, p: Any) -> int:
+    return syscall(_write, fd, rbuf(p), len(p))
+
+
+def Writev(fd: int, iovecs: Any, n: int) -> int:
+    return syscall(_writev, fd, iovecs, n)
+
+
+def Close(fd: int) -> int:
+    return syscall(_close, fd)
+
+
+def Shutdown(fd: int, how: int) -> int:
+    return syscall(_shutdown, fd, how)
+
+
+def SetsockoptInt(fd: int, level: int, opt: int, value: int) -> int:
+    v = ctypes.c_int(value)
+    return syscall(_setsockopt, fd, level, opt, ctypes.byref(v), 4)
+
+
+def SetsockoptLinger(fd: int, level: int, opt: int, onoff: int, secs: int) -> int:
+    lg = linger(onoff, secs)
+    return syscall(_setsockopt, fd, level, opt, ctypes.byref(lg), ctypes.sizeof(lg))
+
+
+def GetsockoptInt(fd: int, level: int, opt: int) -> tuple[int, int]:
+    v = ctypes.c_int(0)
+    n = ctypes.c_uint32(4)
+    r = syscall(_getsockopt, fd, level, opt, ctypes.byref(v), ctypes.byref(n))
+    return r, v.value
+
+
+def _name(entry: Any, fd: int) -> tuple[int, Sockaddr | None]:
+    rsa = sockaddr_storage()
+    n = ctypes.c_uint32(ctypes.sizeof(rsa))
+    r = syscall(entry, fd, ctypes.byref(rsa), ctypes.byref(n))
+    if r < 0:
+        return r, None
+    return r, anyToSockaddr(rsa, n.value)
+
+
+def Getsockname(fd: int) -> tuple[int, Sockaddr | None]:
+    return _name(_getsockname, fd)
+
+
+def Getpeername(fd: int) -> tuple[int, Sockaddr | None]:
+    return _name(_getpeername, fd)
+
+
+def Fcntl(fd: int, cmd: int, arg: int) -> int:
+    return syscall(_fcntl, fd, cmd, arg)
+
+
+def Openat(dirfd: int, path: str, flags: int, mode: int) -> int:
+    return syscall(_openat, dirfd, path.encode(), flags, mode)
+
+
+# Go: src/syscall/syscall_unix.go SetNonblock
+def SetNonblock(fd: int, nonblocking: bool) -> int:
+    flag = Fcntl(fd, c.F_GETFL, 0)
+    if flag < 0:
+        return flag
+    want = flag | c.O_NONBLOCK if nonblocking else flag & ~c.O_NONBLOCK
+    if want == flag:
+        return 0
+    return Fcntl(fd, c.F_SETFL, want)
+
+
+# Go: src/syscall/syscall_unix.go CloseOnExec
+def CloseOnExec(fd: int) -> int:
+    return Fcntl(fd, c.F_SETFD, c.FD_CLOEXEC)
+
+
+class utsname(ctypes.Structure):
+    _fields_ = [(f, ctypes.c_char * 65) for f in
+                ("sysname", "nodename", "release", "version", "machine", "domainname")]
+
+
+_uname = declare("uname", "uname", c_int, (ctypes.POINTER(utsname),))
+
+
+def Uname() -> tuple[int, utsname]:
+    u = utsname()
+    return syscall(_uname, ctypes.byref(u)), u
