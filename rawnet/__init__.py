@@ -1,1 +1,59 @@
-"""rawnet: Go's native network model rebuilt from raw syscalls."""
+"""rawnet: Go's native network model rebuilt from raw syscalls.
+
+    import rawnet
+
+    ln = rawnet.Listen("tcp", ":8888")
+    while True:
+        conn = ln.Accept()
+        rawnet.go(handle_conn, conn)
+
+The layers mirror Go's tree: rawnet.net (Go's net) -> rawnet.internal.poll
+(internal/poll) -> rawnet.runtime (the goroutine scheduler and netpoll) -> rawnet.linux
+(epoll) -> rawnet.sys (every syscall, through one gate).
+"""
+
+from .internal.poll.fd import DeadlineExceededError, ErrNetClosing
+from .io import EOF, ErrUnexpectedEOF
+from .net import (
+    IP,
+    Addr,
+    AddrError,
+    Dial,
+    Dialer,
+    DialTCP,
+    DialTimeout,
+    DNSError,
+    ErrClosed,
+    InvalidAddrError,
+    JoinHostPort,
+    KeepAliveConfig,
+    Listen,
+    ListenConfig,
+    ListenTCP,
+    OpError,
+    ParseError,
+    ParseIP,
+    ResolveTCPAddr,
+    SplitHostPort,
+    TCPAddr,
+    TCPConn,
+    TCPListener,
+    UnknownNetworkError,
+)
+from .os.error import SyscallError
+from .runtime.proc import Gosched, go, set_goexit_hook
+from .runtime.time import Sleep
+from .sync import WaitGroup
+from .sys.errno import Errno
+
+# Go: os.ErrDeadlineExceeded, the error of an expired deadline.
+ErrDeadlineExceeded = DeadlineExceededError
+
+__all__ = [
+    "EOF", "IP", "Addr", "AddrError", "DNSError", "DeadlineExceededError", "Dial", "DialTCP",
+    "DialTimeout", "Dialer", "ErrClosed", "ErrDeadlineExceeded", "ErrNetClosing",
+    "ErrUnexpectedEOF", "Errno", "Gosched", "InvalidAddrError", "JoinHostPort",
+    "KeepAliveConfig", "Listen", "ListenConfig", "ListenTCP", "OpError", "ParseError",
+    "ParseIP", "ResolveTCPAddr", "Sleep", "SplitHostPort", "SyscallError", "TCPAddr",
+    "TCPConn", "TCPListener", "UnknownNetworkError", "WaitGroup", "go", "set_goexit_hook",
+]

@@ -4,8 +4,9 @@ probe, the choice of address family, and IP → syscall Sockaddr conversion."""
 from __future__ import annotations
 
 import ctypes
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from ..internal.poll.fd_poll_runtime import Deadline
 from ..sys.gate import syscall
 from ..sys.libc import c_char_p, c_size_t, c_uint, declare
 from ..sys.syscall_linux import Bind, Close, SetsockoptInt, SockaddrInet4, SockaddrInet6
@@ -21,6 +22,9 @@ from .ip import IP, IPv4, IPv4zero, IPv6zero, ParseIP, ipString
 from .ipsock import ipStackCapabilities, supportsIPv4, supportsIPv4map
 from .net import Addr, AddrError
 from .sock_cloexec import sysSocket
+
+if TYPE_CHECKING:
+    from .fd_unix import netFD
 
 _if_nametoindex = declare("if_nametoindex", "if_nametoindex", c_uint, (c_char_p,))
 # if_indextoname returns its buffer argument or NULL; as an integer the gate sees 0.
@@ -168,3 +172,21 @@ def zoneToName(index: int) -> str:
     if syscall(_if_indextoname, index, buf) != 0:
         return buf.value.decode("utf-8", "surrogateescape")
     return str(index)
+
+
+# Go: src/net/ipsock_posix.go internetSocket
+def internetSocket(
+    net: str,
+    laddr: sockaddr | None,
+    raddr: sockaddr | None,
+    sotype: int,
+    proto: int,
+    mode: str,
+    deadline: Deadline,
+) -> netFD:
+    # On Linux, connecting to the wildcard address reaches the local host natively;
+    # Go rewrites it to loopback only on aix, windows, openbsd, js and wasip1.
+    from .sock_posix import socket  # sock_posix -> fd_unix -> tcpsock -> this module
+
+    family, ipv6only = favoriteAddrFamily(net, laddr, raddr, mode)
+    return socket(net, family, sotype, proto, ipv6only, laddr, raddr, deadline)

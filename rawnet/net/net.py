@@ -12,12 +12,17 @@ class of the error it wraps (built with :func:`rawnet.internal.errmix.mixed`): a
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..internal.errmix import category, mixed
 from ..internal.poll.fd import errNetClosing
+from ..internal.poll.fd_poll_runtime import Deadline
 from ..os.error import SyscallError
 from ..sys.errno import ECONNABORTED, ECONNRESET, Errno
+from .sockopt_posix import setReadBuffer, setWriteBuffer
+
+if TYPE_CHECKING:
+    from .fd_unix import netFD
 
 
 # Go: src/net/net.go Addr
@@ -400,3 +405,109 @@ def mapErr(err: BaseException) -> BaseException:
         if isinstance(err, ctxErr):
             return netErr()
     return err
+
+
+# Go: src/net/net.go conn
+class conn:
+    """The generic stream connection behind TCPConn (Go's unexported ``conn``).
+
+    Every method raises an OpError with Go's text on failure, except ``Read``, which
+    raises ``EOF`` bare at end of stream, as Go returns io.EOF unwrapped. A conn is a
+    context manager: ``with conn:`` closes it.
+    """
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: netFD) -> None:
+        self.fd = fd
+
+    def __enter__(self) -> conn:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.Close()
+        except errNetClosing:
+            pass  # closed inside the block already
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.fd.laddr}->{self.fd.raddr}>"
+
+    def _op(self, op: str, e: BaseException) -> OpError:
+        return OpError(op, self.fd.net, self.fd.laddr, self.fd.raddr, e)
+
+    def _set(self, e: BaseException) -> OpError:
+        return OpError("set", self.fd.net, None, self.fd.laddr, e)
+
+    # Go: src/net/net.go conn.Read
+    def Read(self, b: Any) -> int:
+        """Read into b (a bytearray, writable memoryview or other writable buffer)
+        without copying; return the count. Raises EOF at end of stream."""
+        try:
+            return self.fd.Read(b)
+        except OSError as e:
+            raise self._op("read", e) from None
+
+    # Go: src/net/net.go conn.Write
+    def Write(self, b: Any) -> int:
+        """Write all of b (any bytes-like object); return len(b). On failure the
+        OpError's ``n`` is the count written before it."""
+        try:
+            return self.fd.Write(b)
+        except (OSError, EOFError) as e:
+            err = self._op("write", e)
+            err.n = getattr(e, "n", 0)  # type: ignore[attr-defined]
+            raise err from None
+
+    # Go: src/net/net.go conn.Close
+    def Close(self) -> None:
+        try:
+            self.fd.Close()
+        except OSError as e:
+            raise self._op("close", e) from None
+
+    # Go: src/net/net.go conn.LocalAddr
+    def LocalAddr(self) -> Addr | None:
+        return self.fd.laddr
+
+    # Go: src/net/net.go conn.RemoteAddr
+    def RemoteAddr(self) -> Addr | None:
+        return self.fd.raddr
+
+    # Go: src/net/net.go conn.SetDeadline
+    def SetDeadline(self, t: Deadline) -> None:
+        """Set the read and write deadlines: an absolute time (``time.time()`` float or
+        ``datetime``), or None for none. Expiry is sticky until moved."""
+        try:
+            self.fd.SetDeadline(t)
+        except OSError as e:
+            raise self._set(e) from None
+
+    # Go: src/net/net.go conn.SetReadDeadline
+    def SetReadDeadline(self, t: Deadline) -> None:
+        try:
+            self.fd.SetReadDeadline(t)
+        except OSError as e:
+            raise self._set(e) from None
+
+    # Go: src/net/net.go conn.SetWriteDeadline
+    def SetWriteDeadline(self, t: Deadline) -> None:
+        try:
+            self.fd.SetWriteDeadline(t)
+        except OSError as e:
+            raise self._set(e) from None
+
+    # Go: src/net/net.go conn.SetReadBuffer
+    def SetReadBuffer(self, nbytes: int) -> None:
+        try:
+            setReadBuffer(self.fd, nbytes)
+        except OSError as e:
+            raise self._set(e) from None
+
+    # Go: src/net/net.go conn.SetWriteBuffer
+    def SetWriteBuffer(self, nbytes: int) -> None:
+        try:
+            setWriteBuffer(self.fd, nbytes)
+        except OSError as e:
+            raise self._set(e) from None
+

@@ -7,14 +7,30 @@ Go file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from ..internal.poll.fd import errNetClosing
+from ..internal.poll.fd_poll_runtime import Deadline
 from ..sys.syscall_linux import SockaddrInet4, SockaddrInet6
 from ..sys.zerrors_linux import AF_INET, AF_INET6
 from .ip import IP, IPv4len, ipEmptyString
 from .ipsock import JoinHostPort, internetAddrList, loopbackIP
 from .ipsock_posix import ipToSockaddr
-from .net import UnknownNetworkError
+from .net import Addr, OpError, UnknownNetworkError, conn, errMissingAddress
+from .sockopt_posix import (
+    setKeepAlive,
+    setKeepAliveCount,
+    setKeepAliveIdle,
+    setKeepAliveInterval,
+    setLinger,
+    setNoDelay,
+)
+
+if TYPE_CHECKING:
+    from .dial import ListenConfig
+    from .fd_unix import netFD
 
 
 # Go: src/net/tcpsock.go TCPAddr
@@ -92,4 +108,187 @@ def ResolveTCPAddr(network: str, address: str) -> TCPAddr:
     return addr
 
 
-# --- TCPConn and TCPListener follow (added by the stack) ---
+
+
+# Go: src/net/tcpsock.go KeepAliveConfig
+@dataclass
+class KeepAliveConfig:
+    """TCP keep-alive settings. Durations are seconds; 0 means Go's default (15 s idle,
+    15 s interval, 9 probes) and a negative value leaves the socket option as it is."""
+
+    Enable: bool = False
+    Idle: float = 0.0
+    Interval: float = 0.0
+    Count: int = 0
+
+
+# Go: src/net/tcpsock.go TCPConn
+class TCPConn(conn):
+    """A TCP connection (Go: net.TCPConn): Read, Write, Close, deadlines, and the TCP
+    options. Failing methods raise OpError with Go's text."""
+
+    __slots__ = ()
+
+    def _setop(self, e: BaseException) -> OpError:
+        return OpError("set", self.fd.net, self.fd.laddr, self.fd.raddr, e)
+
+    # Go: src/net/tcpsock.go TCPConn.CloseRead
+    def CloseRead(self) -> None:
+        """Shut down the reading side (shutdown(SHUT_RD))."""
+        try:
+            self.fd.closeRead()
+        except OSError as e:
+            raise self._op("close", e) from None
+
+    # Go: src/net/tcpsock.go TCPConn.CloseWrite
+    def CloseWrite(self) -> None:
+        """Shut down the writing side (shutdown(SHUT_WR)): the peer reads EOF."""
+        try:
+            self.fd.closeWrite()
+        except OSError as e:
+            raise self._op("close", e) from None
+
+    # Go: src/net/tcpsock.go TCPConn.SetLinger
+    def SetLinger(self, sec: int) -> None:
+        """sec < 0: close in the background (default); 0: discard unsent data and reset;
+        > 0: linger up to sec seconds."""
+        self._option(setLinger, sec)
+
+    # Go: src/net/tcpsock.go TCPConn.SetKeepAlive
+    def SetKeepAlive(self, keepalive: bool) -> None:
+        self._option(setKeepAlive, keepalive)
+
+    # Go: src/net/tcpsock.go TCPConn.SetKeepAlivePeriod
+    def SetKeepAlivePeriod(self, d: float) -> None:
+        """Set the idle time (seconds) before keep-alive probes start."""
+        self._option(setKeepAliveIdle, d)
+
+    # Go: src/net/tcpsock.go TCPConn.SetNoDelay
+    def SetNoDelay(self, noDelay: bool) -> None:
+        """Nagle's algorithm off (True, Go's default) or on (False)."""
+        self._option(setNoDelay, noDelay)
+
+    # Go: src/net/tcpsock_unix.go TCPConn.SetKeepAliveConfig
+    def SetKeepAliveConfig(self, config: KeepAliveConfig) -> None:
+        self._option(setKeepAlive, config.Enable)
+        self._option(setKeepAliveIdle, config.Idle)
+        self._option(setKeepAliveInterval, config.Interval)
+        self._option(setKeepAliveCount, config.Count)
+
+    def _option(self, setter: Callable[[netFD, Any], None], value: Any) -> None:
+        try:
+            setter(self.fd, value)
+        except OSError as e:
+            raise self._setop(e) from None
+
+
+# Go: src/net/tcpsock.go newTCPConn
+def newTCPConn(fd: netFD, keepAliveIdle: float, keepAliveCfg: KeepAliveConfig) -> TCPConn:
+    try:
+        setNoDelay(fd, True)
+    except OSError:
+        pass
+    if not keepAliveCfg.Enable and keepAliveIdle >= 0:
+        keepAliveCfg = KeepAliveConfig(Enable=True, Idle=keepAliveIdle)
+    c = TCPConn(fd)
+    if keepAliveCfg.Enable:
+        try:
+            c.SetKeepAliveConfig(keepAliveCfg)
+        except OSError:
+            pass
+    return c
+
+
+# Go: src/net/tcpsock.go TCPListener
+class TCPListener:
+    """A TCP listener (Go: net.TCPListener). A context manager: ``with ln:`` closes it."""
+
+    __slots__ = ("fd", "lc")
+
+    def __init__(self, fd: netFD, lc: ListenConfig) -> None:
+        self.fd = fd
+        self.lc = lc
+
+    def __enter__(self) -> TCPListener:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.Close()
+        except errNetClosing:
+            pass
+
+    def __repr__(self) -> str:
+        return f"<TCPListener {self.fd.laddr}>"
+
+    def _op(self, op: str, e: BaseException) -> OpError:
+        return OpError(op, self.fd.net, None, self.fd.laddr, e)
+
+    # Go: src/net/tcpsock.go TCPListener.AcceptTCP
+    def AcceptTCP(self) -> TCPConn:
+        """Wait for and return the next connection."""
+        try:
+            return self.accept()
+        except OSError as e:
+            raise self._op("accept", e) from None
+
+    # Go: src/net/tcpsock.go TCPListener.Accept
+    def Accept(self) -> TCPConn:
+        """Wait for and return the next connection (Go returns it as a net.Conn)."""
+        return self.AcceptTCP()
+
+    # Go: src/net/tcpsock_posix.go TCPListener.accept
+    def accept(self) -> TCPConn:
+        fd = self.fd.accept()
+        return newTCPConn(fd, self.lc.KeepAlive, self.lc.KeepAliveConfig)
+
+    # Go: src/net/tcpsock.go TCPListener.Close
+    def Close(self) -> None:
+        """Stop listening; blocked Accepts fail with ErrClosed."""
+        try:
+            self.fd.Close()
+        except OSError as e:
+            raise self._op("close", e) from None
+
+    # Go: src/net/tcpsock.go TCPListener.Addr
+    def Addr(self) -> Addr | None:
+        return self.fd.laddr
+
+    # Go: src/net/tcpsock.go TCPListener.SetDeadline
+    def SetDeadline(self, t: Deadline) -> None:
+        """Deadline for Accept: an absolute time, or None."""
+        try:
+            self.fd.SetDeadline(t)
+        except OSError as e:
+            raise self._op("set", e) from None
+
+
+# Go: src/net/tcpsock.go ListenTCP
+def ListenTCP(network: str, laddr: TCPAddr | None) -> TCPListener:
+    if network not in ("tcp", "tcp4", "tcp6"):
+        raise OpError("listen", network, None, laddr, UnknownNetworkError(network))
+    if laddr is None:
+        laddr = TCPAddr()
+    from .dial import ListenConfig  # dial.py imports this module
+    from .tcpsock_posix import listenTCP
+
+    try:
+        return listenTCP(ListenConfig(), network, laddr)
+    except OSError as e:
+        raise OpError("listen", network, None, laddr, e) from None
+
+
+# Go: src/net/tcpsock.go DialTCP
+def DialTCP(network: str, laddr: TCPAddr | None, raddr: TCPAddr | None) -> TCPConn:
+    if network not in ("tcp", "tcp4", "tcp6"):
+        raise OpError("dial", network, laddr, raddr, UnknownNetworkError(network))
+    if raddr is None:
+        raise OpError("dial", network, laddr, None, errMissingAddress())
+    from .dial import Dialer  # dial.py imports this module
+    from .tcpsock_posix import dialTCP
+
+    try:
+        return dialTCP(Dialer(), network, laddr, raddr, None)
+    except OSError as e:
+        raise OpError("dial", network, laddr, raddr, e) from None
+
