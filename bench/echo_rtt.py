@@ -1,0 +1,85 @@
+"""Round trips per second of the echo server against a compiled load generator.
+
+    python3 bench/echo_rtt.py [--conns 1,50] [--size 64] [--seconds 3] [--runs 3]
+
+Builds bench/echoload.c with cc, starts each server (rawnet's `python -m rawnet echo`,
+and Go's bench/go_echo.go when `go` is installed) pinned to CPU 0, the load generator
+on CPU 1, and prints a markdown table: median round trips/s (min-max over runs) and
+the ratio to Go. Absolute numbers on a shared 2-core machine are noise; compare the
+ratios of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def build(tmp: str) -> dict[str, list[str]]:
+    load = os.path.join(tmp, "echoload")
+    subprocess.run(["cc", "-O2", "-o", load, os.path.join(HERE, "echoload.c")], check=True)
+    servers = {"rawnet": [sys.executable, "-m", "rawnet", "echo"]}
+    if shutil.which("go"):
+        exe = os.path.join(tmp, "go_echo")
+        env = {**os.environ, "GOCACHE": os.path.join(tmp, "gocache"), "GO111MODULE": "off"}
+        subprocess.run(["go", "build", "-o", exe, os.path.join(HERE, "go_echo.go")],
+                       check=True, env=env)
+        servers["go"] = [exe]
+    servers["_load"] = [load]
+    return servers
+
+
+def pinned(cpu: int, cmd: list[str]) -> list[str]:
+    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
+        return ["taskset", "-c", str(cpu), *cmd]
+    return cmd
+
+
+def run_one(server: list[str], load: list[str], conns: int, size: int, secs: float) -> float:
+    p = subprocess.Popen(pinned(0, [*server, "127.0.0.1:0"]), stdout=subprocess.PIPE,
+                         text=True)
+    try:
+        assert p.stdout is not None
+        port = p.stdout.readline().rsplit(":", 1)[1].strip()
+        out = subprocess.run(pinned(1, [*load, "127.0.0.1", port, str(conns), str(size),
+                                        str(secs), "0.5"]),
+                             capture_output=True, text=True, check=True, timeout=secs + 30)
+        return float(json.loads(out.stdout)["rtt_per_s"])
+    finally:
+        p.terminate()
+        p.wait(10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--conns", default="1,50")
+    ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = build(tmp)
+        load = servers.pop("_load")
+        print(f"| server | conns | size | round trips/s (median, min-max of {a.runs}) | vs go |")
+        print("|---|---|---|---|---|")
+        for conns in (int(c) for c in a.conns.split(",")):
+            results = {name: [run_one(cmd, load, conns, a.size, a.seconds)
+                              for _ in range(a.runs)] for name, cmd in servers.items()}
+            go = statistics.median(results["go"]) if "go" in results else None
+            for name, rs in results.items():
+                med = statistics.median(rs)
+                ratio = f"{med / go:.2f}" if go else "-"
+                print(f"| {name} | {conns} | {a.size} | {med:,.0f} "
+                      f"({min(rs):,.0f}-{max(rs):,.0f}) | {ratio} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
