@@ -264,13 +264,20 @@ def test_WaitGroupThreadsWait() -> None:
     back.Add(threads * 2)
 
     def thread() -> None:
+        mine = WaitGroup()
+
         def waiter() -> None:
             wg.Wait()
             back.Done()
+            mine.Done()
 
+        mine.Add(1)
         go(waiter)
         wg.Wait()  # the thread's own main goroutine waits too
         back.Done()
+        # A thread's goroutines run only while the thread is in the scheduler: wait for
+        # ours before the thread ends, or it would be left behind, never to run.
+        mine.Wait()
 
     ts = [threading.Thread(target=thread, daemon=True) for _ in range(threads)]
     for th in ts:

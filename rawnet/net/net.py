@@ -12,7 +12,7 @@ class of the error it wraps (built with :func:`rawnet.internal.errmix.mixed`): a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from ..internal.errmix import category, mixed
 from ..internal.poll.fd import errNetClosing
@@ -421,7 +421,7 @@ class conn:
     def __init__(self, fd: netFD) -> None:
         self.fd = fd
 
-    def __enter__(self) -> conn:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

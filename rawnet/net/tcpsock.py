@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from ..internal.poll.fd import errNetClosing
 from ..internal.poll.fd_poll_runtime import Deadline
@@ -209,7 +209,7 @@ class TCPListener:
         self.fd = fd
         self.lc = lc
 
-    def __enter__(self) -> TCPListener:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
