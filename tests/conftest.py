@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+
+from rawnet.sys import gate
 
 
 def open_fds() -> set[int]:
@@ -30,3 +33,27 @@ def no_fd_leak() -> Iterator[None]:
     assert not leaked, f"test leaked fds: {sorted(leaked)} -> " + ", ".join(
         f"{fd}={os.readlink(f'/proc/self/fd/{fd}')}" for fd in sorted(leaked) if fd
     )
+
+
+class NoDNS:
+    """Tests send traffic to loopback only: getaddrinfo may resolve "localhost" (from
+    /etc/hosts) and nothing else; every other name fails as not found, so that no test
+    can make the C library query a DNS server."""
+
+    EAI_NONAME = -2 & 0xFFFFFFFF  # as the gate returns getaddrinfo's unsigned result
+
+    def before(self, entry: gate.Entry, args: tuple[Any, ...]) -> int | None:
+        if entry.name == "getaddrinfo" and args[0] != b"localhost":
+            return self.EAI_NONAME
+        return None
+
+    def after(self, entry: gate.Entry, args: tuple[Any, ...], ret: int) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def no_dns() -> Iterator[None]:
+    hook = NoDNS()
+    gate.add_hook(hook)
+    yield
+    gate.remove_hook(hook)
