@@ -236,3 +236,63 @@ def test_program_exits_when_main_returns() -> None:
                        timeout=20)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "main returns\n" and r.stderr == ""
+
+
+def test_close_wakes_every_blocked_goroutine() -> None:
+    # Three readers (one parked in the poller, two queued on the fdMutex read lock) and
+    # a writer parked on a full send buffer: one Close releases all four with ErrClosed.
+    ln, cl, sv = pair()
+    errors: list[BaseException] = []
+    wg = rawnet.WaitGroup()
+
+    def reader() -> None:
+        try:
+            cl.Read(bytearray(16))
+        except BaseException as e:
+            errors.append(e)
+        finally:
+            wg.Done()
+
+    def writer() -> None:
+        try:
+            chunk = b"x" * 65536
+            while True:  # nobody reads on the other side: the buffers fill up
+                cl.Write(chunk)
+        except BaseException as e:
+            errors.append(e)
+        finally:
+            wg.Done()
+
+    try:
+        wg.Add(4)
+        for _ in range(3):
+            rawnet.go(reader)
+        rawnet.go(writer)
+        for _ in range(50):
+            rawnet.Gosched()
+        assert errors == []  # all four are blocked
+        cl.Close()
+        wg.Wait()
+        assert len(errors) == 4
+        assert all(isinstance(e, rawnet.ErrClosed) and isinstance(e, rawnet.OpError)
+                   for e in errors), errors
+        assert sorted(e.Op for e in errors) == ["read", "read", "read", "write"]  # type: ignore[attr-defined]
+    finally:
+        close_all(sv, ln)
+
+
+def test_deadline_moved_to_future_revives_conn() -> None:
+    import time
+
+    ln, cl, sv = pair()
+    try:
+        sv.Write(b"queued")
+        cl.SetReadDeadline(time.time() - 1)
+        for _ in range(2):
+            with pytest.raises(TimeoutError):
+                cl.Read(bytearray(16))  # even with data waiting
+        cl.SetReadDeadline(time.time() + 3600)
+        buf = bytearray(16)
+        assert bytes(buf[: cl.Read(buf)]) == b"queued"
+    finally:
+        close_all(cl, sv, ln)

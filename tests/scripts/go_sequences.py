@@ -4,7 +4,6 @@ once-per-process calls (IP stack probe, somaxconn, poller set-up) are seen too."
 
 from __future__ import annotations
 
-import ctypes
 import json
 import sys
 import time
