@@ -6,6 +6,8 @@ Go's test names are kept: ``TestWaitGroup`` is ``test_WaitGroup`` and so on.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -321,3 +323,52 @@ def test_WaitGroupThreadsRepeated() -> None:
     for th in ts:
         th.join(10)
         assert not th.is_alive()
+
+
+COLD_START = """
+import sys
+import threading
+from rawnet.internal.poll.fd_mutex import fdMutex
+from rawnet.runtime.proc import Gosched, go
+from rawnet.sync import WaitGroup
+
+mu = fdMutex()
+wg = WaitGroup()
+
+def worker(local):
+    for i in range(300):
+        read = i % 2 == 0
+        assert mu.rwlock(read)
+        Gosched()
+        mu.rwunlock(read)
+    local.Done()
+
+def thread():
+    local = WaitGroup()
+    local.Add(2)
+    go(worker, local)
+    go(worker, local)
+    local.Wait()
+    wg.Done()
+
+sys.setswitchinterval(1e-5)
+wg.Add(4)
+ts = [threading.Thread(target=thread) for _ in range(4)]
+for t in ts:
+    t.start()
+wg.Wait()
+for t in ts:
+    t.join()
+print("ok")
+"""
+
+
+def test_WaitGroupThreadsColdPoller() -> None:
+    # The same cross-thread hand-offs in a fresh interpreter, where the poller is not
+    # initialised yet (the autouse fd fixture initialises it for every other test):
+    # the first P to block initialises it while other threads already ready its
+    # goroutines, and those wake-ups must not be lost.
+    r = subprocess.run(
+        [sys.executable, "-c", COLD_START], capture_output=True, text=True, timeout=20
+    )
+    assert r.returncode == 0 and r.stdout == "ok\n", r.stderr

@@ -407,8 +407,26 @@ def mapErr(err: BaseException) -> BaseException:
     return err
 
 
+class closer:
+    """``with x:`` closes x at the end of the block (a no-op if it was closed inside)."""
+
+    __slots__ = ()
+
+    def Close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.Close()
+        except errNetClosing:
+            pass  # closed inside the block already
+
+
 # Go: src/net/net.go conn
-class conn:
+class conn(closer):
     """The generic stream connection behind TCPConn (Go's unexported ``conn``).
 
     Every method raises an OpError with Go's text on failure, except ``Read``, which
@@ -420,15 +438,6 @@ class conn:
 
     def __init__(self, fd: netFD) -> None:
         self.fd = fd
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self.Close()
-        except errNetClosing:
-            pass  # closed inside the block already
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.fd.laddr}->{self.fd.raddr}>"

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
-from ..internal.poll.fd import errNetClosing
 from ..internal.poll.fd_poll_runtime import Deadline
 from ..sys.syscall_linux import SockaddrInet4, SockaddrInet6
 from ..sys.zerrors_linux import AF_INET, AF_INET6
 from .ip import IP, IPv4len, ipEmptyString
 from .ipsock import JoinHostPort, internetAddrList, loopbackIP
 from .ipsock_posix import ipToSockaddr
-from .net import Addr, OpError, UnknownNetworkError, conn, errMissingAddress
+from .net import Addr, OpError, UnknownNetworkError, closer, conn, errMissingAddress
 from .sockopt_posix import (
     setKeepAlive,
     setKeepAliveCount,
@@ -200,7 +199,7 @@ def newTCPConn(fd: netFD, keepAliveIdle: float, keepAliveCfg: KeepAliveConfig) -
 
 
 # Go: src/net/tcpsock.go TCPListener
-class TCPListener:
+class TCPListener(closer):
     """A TCP listener (Go: net.TCPListener). A context manager: ``with ln:`` closes it."""
 
     __slots__ = ("fd", "lc")
@@ -208,15 +207,6 @@ class TCPListener:
     def __init__(self, fd: netFD, lc: ListenConfig) -> None:
         self.fd = fd
         self.lc = lc
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self.Close()
-        except errNetClosing:
-            pass
 
     def __repr__(self) -> str:
         return f"<TCPListener {self.fd.laddr}>"

@@ -361,11 +361,7 @@ def poll_runtime_pollSetDeadline(pd: pollDesc, d: int, mode: int) -> None:
             wg = netpollunblock(pd, modeW, False)
             if wg is not None:
                 delta -= 1
-    if rg is not None:
-        netpollgoready(rg)
-    if wg is not None:
-        netpollgoready(wg)
-    netpollAdjustWaiters(delta)
+    _readyUnblocked(rg, wg, delta)
 
 
 # Go: src/runtime/netpoll.go poll_runtime_pollUnblock
@@ -390,6 +386,12 @@ def poll_runtime_pollUnblock(pd: pollDesc) -> None:
         if pd.wrun:
             pd.wt.stop()
             pd.wrun = False
+    _readyUnblocked(rg, wg, delta)
+
+
+def _readyUnblocked(rg: G | None, wg: G | None, delta: int) -> None:
+    # Go repeats these lines after each pd.lock section that unblocks goroutines:
+    # ready them once the lock is released, then account for them in netpollWaiters.
     if rg is not None:
         netpollgoready(rg)
     if wg is not None:
@@ -541,11 +543,7 @@ def netpolldeadlineimpl(pd: pollDesc, seq: int, read: bool, write: bool) -> None
             wg = netpollunblock(pd, modeW, False)
             if wg is not None:
                 delta -= 1
-    if rg is not None:
-        netpollgoready(rg)
-    if wg is not None:
-        netpollgoready(wg)
-    netpollAdjustWaiters(delta)
+    _readyUnblocked(rg, wg, delta)
 
 
 # Go: src/runtime/netpoll.go netpollDeadline

@@ -345,6 +345,9 @@ def _pollNonBlocking() -> bool:
 
 def _block(p: P, pollUntil: int) -> None:
     """Nothing to run: poll the network if nobody else does, else sleep on the note."""
+    # The poller must exist before this P can be seen polling: a goready from another
+    # thread that finds us _Ppolling wakes us with netpollBreak, which needs it.
+    netpoll.netpollGenericInit()
     with sched.lock:
         if p.inject:
             return
@@ -364,7 +367,6 @@ def _block(p: P, pollUntil: int) -> None:
 
 
 def _poll(p: P, pollUntil: int) -> None:
-    netpoll.netpollGenericInit()
     delay = -1
     if pollUntil:
         delay = max(pollUntil - time.nanotime(), 0)
