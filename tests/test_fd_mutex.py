@@ -253,7 +253,7 @@ def finishStress(s: stressState) -> None:
 
 def test_MutexStress() -> None:
     # Go: P = 8 goroutines x N = 1e6 operations (short mode 4 x 1e4); on one thread.
-    P, N = 6, 3000
+    P, N = 8, 5000
     s = stressState()
     wg = WaitGroup()
     for p in range(P):
@@ -269,7 +269,7 @@ def test_MutexStressThreads(threads: int) -> None:
     # are handed over between threads (semrelease readies a goroutine of another
     # thread's scheduler). A short GIL switch interval makes threads interleave inside
     # the critical sections.
-    P, N = 2, 800
+    P, N = 2, 2000
     s = stressState()
     wg = WaitGroup()
 

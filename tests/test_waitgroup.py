@@ -364,11 +364,12 @@ print("ok")
 
 
 def test_WaitGroupThreadsColdPoller() -> None:
-    # The same cross-thread hand-offs in a fresh interpreter, where the poller is not
+    # The same cross-thread hand-offs in fresh interpreters, where the poller is not
     # initialised yet (the autouse fd fixture initialises it for every other test):
     # the first P to block initialises it while other threads already ready its
-    # goroutines, and those wake-ups must not be lost.
-    r = subprocess.run(
-        [sys.executable, "-c", COLD_START], capture_output=True, text=True, timeout=20
-    )
-    assert r.returncode == 0 and r.stdout == "ok\n", r.stderr
+    # goroutines, and those wake-ups must not be lost. The race is narrow: try a few.
+    for _ in range(3):
+        r = subprocess.run(
+            [sys.executable, "-c", COLD_START], capture_output=True, text=True, timeout=8
+        )
+        assert r.returncode == 0 and r.stdout == "ok\n", r.stderr

@@ -15,6 +15,7 @@ reads (resets) it, so a break sent just before the poller goes to sleep is not l
 from __future__ import annotations
 
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from ..runtime import atomic, proc, tagptr
@@ -37,7 +38,10 @@ netpollWakeSig = atomic.Int(0)  # used to avoid duplicate calls of netpollBreak
 # The cookie of the eventfd: Go uses the address of netpollEventFd, which no pollDesc
 # can have; no tagged pollDesc index can be all ones either.
 _eventFdCookie = (1 << 64) - 1
-_events = (epoll.epoll_event * 128)()
+# Go's netpoll keeps its events array on the stack of each call: a blocking poll on
+# one thread and a non-blocking one on another may run at once. Here each thread has
+# its own array, made once.
+_local = threading.local()
 _one = (1).to_bytes(8, sys.byteorder)
 _buf8 = bytearray(8)
 
@@ -119,7 +123,9 @@ def netpoll(delay: int) -> tuple[list[G], int]:
     else:
         # An arbitrary cap on how long to wait for a timer: 1e9 ms == ~11.5 days.
         waitms = 1_000_000_000
-    events = _events
+    events = getattr(_local, "events", None)
+    if events is None:
+        events = _local.events = (epoll.epoll_event * 128)()
     while True:
         n = epoll.EpollWait(epfd, events, len(events), waitms)
         if n >= 0:

@@ -53,13 +53,13 @@ def _uint32(x: int) -> int:
     return x & 0xFFFFFFFF
 
 
-# Go: src/sync/waitgroup.go runtime_Semacquire
+# Go: src/sync/runtime.go runtime_Semacquire
 def runtime_Semacquire(s: Sema) -> None:
     # Linked by Go to runtime.sync_runtime_Semacquire (waitReasonSemacquire).
     semacquire(s, "sync.WaitGroup.Wait")
 
 
-# Go: src/sync/waitgroup.go runtime_Semrelease
+# Go: src/sync/runtime.go runtime_Semrelease
 def runtime_Semrelease(s: Sema) -> None:
     # Go passes handoff=false and skipframes=0; our semaphore has no such options.
     semrelease(s)
