@@ -31,8 +31,15 @@ def no_fd_leak() -> Iterator[None]:
     after = _stable_fds()
     leaked = after - before
     assert not leaked, f"test leaked fds: {sorted(leaked)} -> " + ", ".join(
-        f"{fd}={os.readlink(f'/proc/self/fd/{fd}')}" for fd in sorted(leaked) if fd
+        f"{fd}={_describe(fd)}" for fd in sorted(leaked)
     )
+
+
+def _describe(fd: int) -> str:
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return "?"
 
 
 class NoDNS:

@@ -479,7 +479,8 @@ def netpollblock(pd: pollDesc, mode: int, waitio: bool) -> bool:
     if waitio or netpollcheckerr(pd, mode) == pollNoError:
         gp = proc.getg()
         try:
-            proc.gopark(netpollblockcommit, gpp, waitReasonIOWait)
+            detail = f"fd {pd.fd} {'read' if mode == modeR else 'write'}"
+            proc.gopark(netpollblockcommit, gpp, waitReasonIOWait, detail)
         except BaseException:
             # Python only: an exception thrown into the parked goroutine (Ctrl-C while
             # the main thread waits). Withdraw from the semaphore before unwinding.

@@ -27,13 +27,14 @@ from __future__ import annotations
 import sys
 import threading
 import traceback
+import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from greenlet import getcurrent, greenlet
 
-from . import netpoll, time
+from . import netpoll, time, trace
 
 # G status values (Go: src/runtime/runtime2.go _Grunnable and friends).
 _Grunnable = 1
@@ -60,8 +61,8 @@ def throw(s: str) -> None:
 class G:
     """A goroutine (Go: src/runtime/runtime2.go g)."""
 
-    __slots__ = ("goid", "gr", "p", "status", "waitreason", "waitunlockf", "waitlock", "fn",
-                 "args", "__weakref__")
+    __slots__ = ("goid", "gr", "p", "status", "waitreason", "waitdetail", "waitunlockf",
+                 "waitlock", "fn", "args", "startpc", "__weakref__")
 
     def __init__(self, goid: int, gr: greenlet, p: P) -> None:
         self.goid = goid
@@ -69,10 +70,12 @@ class G:
         self.p = p
         self.status = _Grunning
         self.waitreason = ""
+        self.waitdetail = ""  # what it waits on, for traces and dumps ("fd 7 read")
         self.waitunlockf: Callable[[G, Any], bool] | None = None
         self.waitlock: Any = None
         self.fn: Callable[..., Any] | None = None
         self.args: tuple[Any, ...] = ()
+        self.startpc: Callable[..., Any] | None = None  # the function it was started with
 
     def __repr__(self) -> str:
         return f"<goroutine {self.goid} {self.waitreason or self.status}>"
@@ -110,6 +113,7 @@ class schedt:
 
 sched = schedt()
 _tls = threading.local()
+allgs: weakref.WeakSet[G] = weakref.WeakSet()  # every live goroutine (Go: allgs)
 
 
 def getp() -> P:
@@ -142,6 +146,7 @@ def getg() -> G:
             throw("getg on the scheduler (g0) greenlet")
         g = G(_newgoid(), gr, p)
         gr.rawnet_g = g
+        allgs.add(g)
     return g
 
 
@@ -185,8 +190,11 @@ def go(fn: Callable[..., Any], *args: Any) -> G:
     gr = greenlet(_goroutine_main, parent=_g0(p))
     g = G(_newgoid(), gr, p)
     gr.rawnet_g = g
-    g.fn, g.args = fn, args
+    g.fn, g.args, g.startpc = fn, args, fn
     g.status = _Grunnable
+    allgs.add(g)
+    if trace.enabled:
+        trace.goCreate(g, p)
     p.runq.append(g)
     return g
 
@@ -204,9 +212,12 @@ def _g0(p: P) -> greenlet:
 
 
 # Go: src/runtime/proc.go gopark
-def gopark(unlockf: Callable[[G, Any], bool] | None, lock: Any, reason: str) -> None:
+def gopark(
+    unlockf: Callable[[G, Any], bool] | None, lock: Any, reason: str, detail: str = ""
+) -> None:
     """Park the running goroutine until goready. Once it is off its stack, g0 calls
-    unlockf(g, lock); if that returns False the goroutine resumes at once."""
+    unlockf(g, lock); if that returns False the goroutine resumes at once. reason is
+    Go's wait reason ("IO wait"); detail says on what, for traces and dumps."""
     gp = getg()
     p = gp.p
     if p is not getattr(_tls, "p", None):
@@ -214,6 +225,7 @@ def gopark(unlockf: Callable[[G, Any], bool] | None, lock: Any, reason: str) -> 
     gp.waitunlockf = unlockf
     gp.waitlock = lock
     gp.waitreason = reason
+    gp.waitdetail = detail
     gp.status = _Gwaiting
     p.parking = gp
     _g0(p).switch()
@@ -235,10 +247,17 @@ def goready(gp: G) -> None:
     gp.status = _Grunnable
     gp.waitreason = ""
     p = gp.p
+    if trace.enabled:
+        trace.goUnpark(gp, getattr(_tls, "p", None), _readier())
     if p is getattr(_tls, "p", None):
         p.runq.append(gp)
         return
     _inject(p, gp)
+
+
+def _readier() -> str:
+    g = getattr(getcurrent(), "rawnet_g", None)
+    return f"G{g.goid}" if g is not None else getattr(_tls, "readier", "scheduler")
 
 
 def _inject(p: P, gp: G) -> None:
@@ -290,8 +309,18 @@ def schedule(*_: Any) -> None:
         gp.status = _Grunning
         p.curg = gp
         p.schedtick += 1
+        if trace.enabled:
+            trace.goStart(gp, p)
         gp.gr.switch()
         p.curg = None
+        if trace.enabled:
+            trace.goStop(gp, p, _stopReason(p, gp))
+
+
+def _stopReason(p: P, gp: G) -> str:
+    if p.parking is gp:
+        return " ".join(filter(None, (gp.waitreason, gp.waitdetail)))
+    return "end" if gp.status == _Gdead else "yield"
 
 
 # Go: src/runtime/proc.go park_m
@@ -337,10 +366,28 @@ def _canPoll() -> bool:
 
 
 def _pollNonBlocking() -> bool:
-    glist, delta = netpoll.netpoll(0)
-    injectglist(glist)
-    netpoll.netpollAdjustWaiters(delta)
+    glist, delta = _netpoll(getp(), 0)
+    _injectPolled(glist, delta)
     return bool(glist)
+
+
+def _netpoll(p: P, delay: int) -> tuple[list[G], int]:
+    if not trace.enabled:
+        return netpoll.netpoll(delay)
+    t0 = trace.now()
+    glist, delta = netpoll.netpoll(delay)
+    trace.netpoll(p, delay, t0, glist)
+    return glist, delta
+
+
+def _injectPolled(glist: list[G], delta: int) -> None:
+    if trace.enabled:
+        _tls.readier = "netpoll"  # for the trace's "readied by" arrows
+        injectglist(glist)
+        _tls.readier = "scheduler"
+    else:
+        injectglist(glist)
+    netpoll.netpollAdjustWaiters(delta)
 
 
 def _block(p: P, pollUntil: int) -> None:
@@ -371,14 +418,13 @@ def _poll(p: P, pollUntil: int) -> None:
     if pollUntil:
         delay = max(pollUntil - time.nanotime(), 0)
     try:
-        glist, delta = netpoll.netpoll(delay)
+        glist, delta = _netpoll(p, delay)
     finally:
         with sched.lock:
             sched.pollingP = None
             sched.pollUntil = 0
             p.state = _Prunning
-    injectglist(glist)
-    netpoll.netpollAdjustWaiters(delta)
+    _injectPolled(glist, delta)
 
 
 # Go: src/runtime/proc.go wakep

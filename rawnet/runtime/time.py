@@ -19,7 +19,7 @@ import time as _time
 from collections.abc import Callable
 from typing import Any
 
-from . import proc
+from . import proc, trace
 
 nanotime = _time.monotonic_ns
 
@@ -100,7 +100,14 @@ def checkTimers(now: int) -> int:
         nxt = _next()
     for t, (arg, seq) in zip(due, args, strict=True):
         f = t.f
-        if f is not None:
+        if f is None:
+            continue
+        if trace.enabled:
+            trace.timerFire(getattr(proc._tls, "p", None), f)
+            proc._tls.readier = "timer"  # for the trace's "readied by" arrows
+            f(arg, seq, 0)
+            proc._tls.readier = "scheduler"
+        else:
             f(arg, seq, 0)
     return nxt
 
