@@ -1,12 +1,15 @@
 """Round trips per second of the echo server against a compiled load generator.
 
     python3 bench/echo_rtt.py [--conns 1,50] [--size 64] [--seconds 3] [--runs 3]
+                              [--rev NAME=GITREV ...] [--no-go]
 
 Builds bench/echoload.c with cc, starts each server (rawnet's `python -m rawnet echo`,
 and Go's bench/go_echo.go when `go` is installed) pinned to CPU 0, the load generator
 on CPU 1, and prints a markdown table: median round trips/s (min-max over runs) and
-the ratio to Go. Absolute numbers on a shared 2-core machine are noise; compare the
-ratios of one run.
+the ratio to Go. ``--rev old=abc123`` adds rawnet as it was at that commit (checked
+out with ``git worktree`` into a temporary folder), so that a change is measured
+against its parent in the same run. Absolute numbers on a shared 2-core machine are
+noise; compare the ratios of one run.
 """
 
 from __future__ import annotations
@@ -23,11 +26,17 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def build(tmp: str) -> dict[str, list[str]]:
+def build(tmp: str, revs: list[str], go: bool) -> dict[str, list[str]]:
     load = os.path.join(tmp, "echoload")
     subprocess.run(["cc", "-O2", "-o", load, os.path.join(HERE, "echoload.c")], check=True)
     servers = {"rawnet": [sys.executable, "-m", "rawnet", "echo"]}
-    if shutil.which("go"):
+    for spec in revs:
+        name, rev = spec.split("=", 1)
+        tree = os.path.join(tmp, "rev-" + name)
+        subprocess.run(["git", "-C", HERE, "worktree", "add", "--detach", tree, rev],
+                       check=True, capture_output=True)
+        servers[name] = ["env", f"PYTHONPATH={tree}", sys.executable, "-m", "rawnet", "echo"]
+    if go and shutil.which("go"):
         exe = os.path.join(tmp, "go_echo")
         env = {**os.environ, "GOCACHE": os.path.join(tmp, "gocache"), "GO111MODULE": "off"}
         subprocess.run(["go", "build", "-o", exe, os.path.join(HERE, "go_echo.go")],
@@ -64,21 +73,33 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rev", action="append", default=[], help="NAME=GITREV")
+    ap.add_argument("--no-go", action="store_true")
+    ap.add_argument("--base", default="", help="the server the ratios are against")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        servers = build(tmp)
-        load = servers.pop("_load")
-        print(f"| server | conns | size | round trips/s (median, min-max of {a.runs}) | vs go |")
-        print("|---|---|---|---|---|")
-        for conns in (int(c) for c in a.conns.split(",")):
-            results = {name: [run_one(cmd, load, conns, a.size, a.seconds)
-                              for _ in range(a.runs)] for name, cmd in servers.items()}
-            go = statistics.median(results["go"]) if "go" in results else None
-            for name, rs in results.items():
-                med = statistics.median(rs)
-                ratio = f"{med / go:.2f}" if go else "-"
-                print(f"| {name} | {conns} | {a.size} | {med:,.0f} "
-                      f"({min(rs):,.0f}-{max(rs):,.0f}) | {ratio} |", flush=True)
+        try:
+            table(a, build(tmp, a.rev, not a.no_go))
+        finally:
+            subprocess.run(["git", "-C", HERE, "worktree", "prune"], check=False)
+
+
+def table(a: argparse.Namespace, servers: dict[str, list[str]]) -> None:
+    load = servers.pop("_load")
+    base = a.base or ("go" if "go" in servers else "rawnet")
+    print(f"| server | conns | size | round trips/s (median, min-max of {a.runs}) "
+          f"| vs {base} |")
+    print("|---|---|---|---|---|")
+    for conns in (int(c) for c in a.conns.split(",")):
+        results: dict[str, list[float]] = {name: [] for name in servers}
+        for _ in range(a.runs):  # interleaved, so that drift hits every server alike
+            for name, cmd in servers.items():
+                results[name].append(run_one(cmd, load, conns, a.size, a.seconds))
+        ref = statistics.median(results[base])
+        for name, rs in results.items():
+            med = statistics.median(rs)
+            print(f"| {name} | {conns} | {a.size} | {med:,.0f} "
+                  f"({min(rs):,.0f}-{max(rs):,.0f}) | {med / ref:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
