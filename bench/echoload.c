@@ -6,7 +6,11 @@
  * prints one JSON line: round trips per second and latency percentiles.
  *
  *   cc -O2 -o echoload echoload.c
- *   ./echoload HOST PORT CONNS SIZE SECONDS [WARMUP_SECONDS]
+ *   ./echoload HOST PORT CONNS SIZE SECONDS [WARMUP_SECONDS [IDLE]]
+ *
+ * IDLE > 0 first opens and holds that many idle connections (each from its own
+ * ephemeral port; past 20,000 per source address the next 127.0.0.x is used), so that
+ * the server's poller watches them while the active connections ping-pong.
  *
  * Only loopback targets make sense here; the tool refuses anything else.
  */
@@ -52,9 +56,15 @@ static void set_nonblock(int fd) {
     if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) die("fcntl");
 }
 
-static int dial(struct sockaddr_in *sa) {
+static int dial_from(struct sockaddr_in *sa, int idx) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) die("socket");
+    if (idx >= 0) {
+        /* 127.0.0.2, .3, ... as source addresses, 20,000 connections each. */
+        struct sockaddr_in src = {.sin_family = AF_INET, .sin_port = 0};
+        src.sin_addr.s_addr = htonl((127u << 24) | (uint32_t)(2 + idx / 20000));
+        if (bind(fd, (struct sockaddr *)&src, sizeof src) < 0) die("bind");
+    }
     if (connect(fd, (struct sockaddr *)sa, sizeof *sa) < 0) die("connect");
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -62,9 +72,11 @@ static int dial(struct sockaddr_in *sa) {
     return fd;
 }
 
+static int dial(struct sockaddr_in *sa) { return dial_from(sa, -1); }
+
 int main(int argc, char **argv) {
     if (argc < 6) {
-        fprintf(stderr, "usage: %s HOST PORT CONNS SIZE SECONDS [WARMUP]\n", argv[0]);
+        fprintf(stderr, "usage: %s HOST PORT CONNS SIZE SECONDS [WARMUP [IDLE]]\n", argv[0]);
         return 2;
     }
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[2]))};
@@ -77,6 +89,9 @@ int main(int argc, char **argv) {
     size_t size = (size_t)atol(argv[4]);
     double seconds = atof(argv[5]);
     double warmup = argc > 6 ? atof(argv[6]) : 0.5;
+    int nidle = argc > 7 ? atoi(argv[7]) : 0;
+    int *idle = calloc((size_t)(nidle > 0 ? nidle : 1), sizeof *idle);
+    for (int i = 0; i < nidle; i++) idle[i] = dial_from(&sa, i);
 
     char *msg = malloc(size), *buf = malloc(size);
     memset(msg, 'x', size);
@@ -133,9 +148,10 @@ int main(int argc, char **argv) {
     qsort(lat, nlat, sizeof *lat, cmp_u64);
     double p50 = nlat ? lat[nlat / 2] / 1e3 : 0, p99 = nlat ? lat[nlat * 99 / 100] / 1e3 : 0;
     double p999 = nlat ? lat[nlat * 999 / 1000] / 1e3 : 0;
-    printf("{\"conns\": %d, \"size\": %zu, \"seconds\": %.2f, \"round_trips\": %llu, "
+    printf("{\"idle\": %d, \"conns\": %d, \"size\": %zu, \"seconds\": %.2f, \"round_trips\": %llu, "
            "\"rtt_per_s\": %.0f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"p999_us\": %.1f}\n",
-           nconn, size, seconds, (unsigned long long)trips, trips / seconds, p50, p99, p999);
+           nidle, nconn, size, seconds, (unsigned long long)trips, trips / seconds, p50, p99, p999);
     for (int i = 0; i < nconn; i++) close(cs[i].fd);
+    for (int i = 0; i < nidle; i++) close(idle[i]);
     return 0;
 }
