@@ -21,6 +21,9 @@ import gomap  # noqa: E402
 SECTIONS = {
     "### 1.6": "src/runtime/netpoll.go",
     "### 2.3": "src/runtime/netpoll_epoll.go",
+    "### 3.2": "src/runtime/netpoll_kqueue.go",
+    "### 3.3": "src/runtime/netpoll_kqueue_event.go",
+    "### 3.4": "src/runtime/netpoll_kqueue_pipe.go",
     "### 6.1": "src/internal/poll/fd_poll_runtime.go",
     "### 6.3": "src/internal/poll/fd_mutex.go",
     "### 6.4": "src/internal/poll/fd_unix.go",

@@ -3,6 +3,7 @@ and the readiness mapping, driven with real goroutines."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -17,6 +18,13 @@ from rawnet.sys import gate
 from rawnet.sys import zerrors_linux as c
 
 pytestmark = pytest.mark.timeout(60)
+
+# These tests drive the epoll backend directly (fake epoll_pwait results, epoll's
+# timeout and eventfd); other backends have theirs in test_pollers.py.
+epoll_only = pytest.mark.skipif(
+    (os.environ.get("RAWNET_POLLER") or "epoll") != "epoll",
+    reason="epoll backend test; RAWNET_POLLER selects another",
+)
 
 
 class FakeEvents:
@@ -83,6 +91,7 @@ def poll_with(events: list[tuple[int, int]]) -> tuple[list[proc.G], int]:
         gate.remove_hook(hook)
 
 
+@epoll_only
 def test_event_marks_pd_ready() -> None:
     pd = open_pd()
     try:
@@ -95,6 +104,7 @@ def test_event_marks_pd_ready() -> None:
         close_pd(pd)
 
 
+@epoll_only
 @pytest.mark.parametrize(
     ("events", "r", "w"),
     [(c.EPOLLIN, True, False), (c.EPOLLRDHUP, True, False), (c.EPOLLOUT, False, True),
@@ -115,6 +125,7 @@ def test_readiness_mapping(events: int, r: bool, w: bool) -> None:
         close_pd(pd)
 
 
+@epoll_only
 def test_stale_event_for_reused_pd_is_dropped() -> None:
     pd = open_pd()
     old = cookie(pd)
@@ -130,6 +141,7 @@ def test_stale_event_for_reused_pd_is_dropped() -> None:
         close_pd(pd2)
 
 
+@epoll_only
 def test_error_precedence_closing_beats_timeout_beats_eventerr() -> None:
     pd = open_pd()
     try:

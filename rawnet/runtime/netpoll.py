@@ -31,6 +31,9 @@ deadline between "check" and "park" is never lost.
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -190,10 +193,42 @@ netpollInited = atomic.Int(0)
 netpollWaiters = atomic.Int(0)
 
 
-def _backend() -> Any:
-    from ..linux import netpoll_epoll
+# The pollers rawnet has, as Go has one per OS family (netpoll_epoll.go,
+# netpoll_kqueue.go, netpoll_aix.go). Go picks one at build time; rawnet picks one
+# when the poller is first needed: the best one for the OS, or RAWNET_POLLER.
+pollers = {
+    "epoll": "rawnet.linux.netpoll_epoll",
+    "kqueue": "rawnet.bsd.netpoll_kqueue",
+    "poll": "rawnet.runtime.netpoll_poll",
+}
+_kqueueOSes = ("darwin", "freebsd", "netbsd", "openbsd", "dragonfly")
 
-    return netpoll_epoll
+
+class PollerError(RuntimeError):
+    """RAWNET_POLLER names no poller, or one this system cannot provide."""
+
+
+def defaultPoller(platform: str) -> str:
+    """The best poller for the OS named by sys.platform."""
+    if platform.startswith("linux"):
+        return "epoll"
+    if platform.startswith(_kqueueOSes):
+        return "kqueue"
+    return "poll"
+
+
+def _backend() -> Any:
+    name = os.environ.get("RAWNET_POLLER", "") or defaultPoller(sys.platform)
+    module = pollers.get(name)
+    if module is None:
+        raise PollerError(
+            f"RAWNET_POLLER={name!r}: unknown poller (want one of {', '.join(pollers)})"
+        )
+    try:
+        return importlib.import_module(module)
+    except (OSError, AttributeError) as e:
+        # AttributeError: libc lacks the poller's functions (epoll off Linux).
+        raise PollerError(f"poller {name!r} is not available on this system: {e}") from e
 
 
 backend: Any = None

@@ -1,0 +1,72 @@
+"""The kqueue poller's wake-up through a pipe (Go: src/runtime/netpoll_kqueue_pipe.go;
+netbsd, openbsd).
+
+OpenBSD has no ``EVFILT_USER`` and NetBSD only since 10.0, so Go registers the read
+end of a non-blocking pipe, level-triggered (``EV_ADD`` without ``EV_CLEAR``):
+``netpollBreak`` writes one byte, and the pipe stays readable until a *blocking* poll
+reads it, so a break sent before the poller sleeps is not lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..runtime import proc
+from ..runtime.nbpipe import nonblockingPipe
+from ..sys import syscall_linux as sc
+from . import kqueue
+from .kqueue import abi
+
+netpollBreakRd = -1
+netpollBreakWr = -1
+_zero = b"\0"
+_buf16 = bytearray(16)
+
+
+# Go: src/runtime/netpoll_kqueue_pipe.go addWakeupEvent
+def addWakeupEvent(kq: int) -> None:
+    global netpollBreakRd, netpollBreakWr
+    r, w, errno = nonblockingPipe()
+    if errno != 0:
+        proc.throw(f"runtime: pipe failed with {-errno}")
+    ev = kqueue.keventt()
+    ev.ident = r
+    ev.filter = abi.EVFILT_READ
+    ev.flags = abi.EV_ADD
+    n = kqueue.Kevent(kq, ev, 1, None, 0, None)
+    if n < 0:
+        proc.throw(f"runtime: kevent failed with {-n}")
+    netpollBreakRd = r
+    netpollBreakWr = w
+
+
+# Go: src/runtime/netpoll_kqueue_pipe.go wakeNetpoll
+def wakeNetpoll(kq: int) -> None:
+    while True:
+        n = sc.Write(netpollBreakWr, _zero)
+        if n == 1 or n == -abi.EAGAIN:
+            return  # EAGAIN: the pipe is full, a wake-up is pending anyway
+        if n == -abi.EINTR:
+            continue
+        proc.throw(f"runtime: netpollBreak write failed with {-n}")
+
+
+# Go: src/runtime/netpoll_kqueue_pipe.go isWakeup
+def isWakeup(ev: Any) -> bool:
+    if ev.ident == netpollBreakRd:
+        if ev.filter == abi.EVFILT_READ:
+            return True
+        proc.throw(f"runtime: netpoll: break fd ready for something unexpected: {ev.filter}")
+    return False
+
+
+# Go: src/runtime/netpoll_kqueue_pipe.go drainWakeupEvent
+def drainWakeupEvent(kq: int) -> None:
+    sc.Read(netpollBreakRd, _buf16)
+
+
+# Go: src/runtime/netpoll_kqueue_pipe.go netpollIsPollDescriptor
+def netpollIsPollDescriptor(fd: int) -> bool:
+    from . import netpoll_kqueue
+
+    return fd == netpoll_kqueue.kq or fd == netpollBreakRd or fd == netpollBreakWr
