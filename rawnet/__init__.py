@@ -43,15 +43,21 @@ from .net import (
 from .os.error import SyscallError
 from .runtime.proc import Gosched, go, set_goexit_hook
 from .runtime.time import Sleep
+from .runtime.traceback import DumpGoroutines
+from .runtime.traceback import from_env as _sigquit_from_env
 from .sync import WaitGroup
 from .sys.errno import Errno
+from .sys.strace import from_env as _trace_from_env
+
+_trace_from_env()  # RAWNET_TRACE=1 or =FILE: the strace-format syscall tracer (docs/debugging.md)
+_sigquit_from_env()  # RAWNET_SIGQUIT=1: dump every goroutine on SIGQUIT, as Go does
 
 # Go: os.ErrDeadlineExceeded, the error of an expired deadline.
 ErrDeadlineExceeded = DeadlineExceededError
 
 __all__ = [
     "EOF", "IP", "Addr", "AddrError", "DNSError", "DeadlineExceededError", "Dial", "DialTCP",
-    "DialTimeout", "Dialer", "ErrClosed", "ErrDeadlineExceeded", "ErrNetClosing",
+    "DialTimeout", "Dialer", "DumpGoroutines", "ErrClosed", "ErrDeadlineExceeded", "ErrNetClosing",
     "ErrUnexpectedEOF", "Errno", "Gosched", "InvalidAddrError", "JoinHostPort",
     "KeepAliveConfig", "Listen", "ListenConfig", "ListenTCP", "OpError", "ParseError",
     "ParseIP", "ResolveTCPAddr", "Sleep", "SplitHostPort", "SyscallError", "TCPAddr",

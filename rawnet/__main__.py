@@ -1,13 +1,18 @@
-"""``python -m rawnet echo [ADDR]``: the echo server of the README, Go's shape in Python."""
+"""``python -m rawnet echo [ADDR]``: the echo server of the README, Go's shape in Python.
+``python -m rawnet trace [strace options] -- script.py args...``: run a Python program
+with rawnet's strace-format syscall tracer on (see docs/debugging.md)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import runpy
 import signal
 import sys
 from types import FrameType
 
 import rawnet
+from rawnet.runtime.traceback import InstallSIGQUIT
 
 
 def handle_conn(conn: rawnet.TCPConn) -> None:
@@ -33,6 +38,8 @@ def echo(addr: str) -> int:
     # SIGTERM stops the server the way Ctrl-C does: the exception surfaces in the main
     # goroutine, wherever the scheduler was (usually asleep in epoll_pwait).
     signal.signal(signal.SIGTERM, _interrupt)
+    # SIGQUIT (Ctrl-\\) prints every goroutine's state and stack and exits 2, like Go.
+    InstallSIGQUIT()
     try:
         while True:
             conn = ln.Accept()
@@ -45,12 +52,65 @@ def echo(addr: str) -> int:
     return 0
 
 
+def trace(args: argparse.Namespace) -> int:
+    """Run a script the way ``strace`` runs a program, with rawnet's tracer on."""
+    from rawnet.sys import strace
+
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        print("python -m rawnet trace: no script to run", file=sys.stderr)
+        return 2
+    options = strace.Options(
+        follow=args.f, timestamps=args.t, syscall_times=args.T, decode_fds=args.y,
+        strsize=args.s, trace=strace.trace_expr(args.e), output=args.o)
+    strace.stop_trace()  # one started by RAWNET_TRACE at import
+    from rawnet.runtime import trace as runtime_trace
+
+    if args.runtime:
+        runtime_trace.start(args.runtime)
+    sys.argv = command
+    sys.path[0] = os.path.dirname(os.path.abspath(command[0]))
+    strace.start_trace(options=options)
+    code: int | str | None = 0
+    try:
+        runpy.run_path(command[0], run_name="__main__")
+    except SystemExit as e:
+        code = e.code
+    finally:
+        strace.stop_trace()
+        if args.runtime:
+            runtime_trace.stop()
+    if code is None or isinstance(code, int):
+        return code or 0
+    print(code, file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rawnet", description=__doc__)
     sub = parser.add_subparsers(dest="cmd", required=True)
     p_echo = sub.add_parser("echo", help="run the echo server until Ctrl-C or SIGTERM")
     p_echo.add_argument("addr", nargs="?", default=":8888", help="host:port (default :8888)")
+    p_trace = sub.add_parser(
+        "trace", help="run a Python script with the strace-format syscall tracer on",
+        description="Print every syscall rawnet makes as strace prints it (to stderr, or "
+        "-o FILE).", usage="python -m rawnet trace [options] -- script.py [args ...]")
+    p_trace.add_argument("-f", action="store_true", help="trace all threads ([pid  TID])")
+    p_trace.add_argument("-t", action="count", default=0, help="-t, -tt, -ttt: timestamps")
+    p_trace.add_argument("-T", action="store_true", help="show the time spent in each call")
+    p_trace.add_argument("-y", action="count", default=0,
+                         help="-y: fd paths; -yy: also socket protocols and addresses")
+    p_trace.add_argument("-s", type=int, default=32, metavar="N",
+                         help="string length to print (default 32)")
+    p_trace.add_argument("-e", default="trace=all", metavar="trace=SET",
+                         help="calls to trace: names, %%net, %%desc, %%file, !negation")
+    p_trace.add_argument("-o", metavar="FILE", help="write the trace to FILE")
+    p_trace.add_argument("--runtime", metavar="OUT.json",
+                         help="also record a runtime trace (rawnet.runtime.trace) to OUT.json")
+    p_trace.add_argument("command", nargs=argparse.REMAINDER, help="script.py and its args")
     args = parser.parse_args(argv)
+    if args.cmd == "trace":
+        return trace(args)
     try:
         return echo(args.addr)
     except rawnet.OpError as e:

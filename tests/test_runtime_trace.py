@@ -135,3 +135,29 @@ def test_sigquit_dumps_and_exits_2() -> None:
     assert err.startswith("SIGQUIT: quit\n")
     # One goroutine waits in the poller; the other queues for the read lock (fdMutex).
     assert err.count("[IO wait, fd ") == 1 and "[semacquire]:" in err and "in waiter" in err
+
+
+def test_cli_trace_runtime_writes_chrome_json(tmp_path: Path) -> None:
+    script = tmp_path / "prog.py"
+    script.write_text(textwrap.dedent("""
+        import rawnet
+        ln = rawnet.Listen("tcp", "127.0.0.1:0")
+        def srv():
+            with ln.Accept() as c:
+                b = bytearray(8)
+                c.Write(b[:c.Read(b)])
+        rawnet.go(srv)
+        with rawnet.Dial("tcp", str(ln.Addr())) as c:
+            c.Write(b"hi")
+            c.Read(bytearray(8))
+        rawnet.Sleep(0.001)
+        ln.Close()
+    """))
+    out = tmp_path / "rt.json"
+    r = subprocess.run([sys.executable, "-m", "rawnet", "trace", "-o", str(tmp_path / "st.txt"),
+                        "--runtime", str(out), "--", str(script)],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    evs = json.loads(out.read_text())["traceEvents"]
+    assert any(e.get("cat") == "wait" and e["name"].startswith("IO wait") for e in evs)
+    assert "accept4(" in (tmp_path / "st.txt").read_text()
