@@ -39,7 +39,9 @@ def run(load: str, backend: str, idle: int, conns: int, secs: float) -> dict[str
         warmup = 1.0 + idle / 5000  # let the server accept and register every idle conn
         out = subprocess.run(pinned(1, [load, "127.0.0.1", port, str(conns), "64", str(secs),
                                         str(warmup), str(idle)]),
-                             capture_output=True, text=True, check=True, timeout=secs + 120)
+                             capture_output=True, text=True, timeout=secs + 120)
+        if out.returncode != 0:
+            raise RuntimeError(f"echoload failed ({backend}, {idle} idle): {out.stderr}")
         r: dict[str, float] = json.loads(out.stdout)
         return r
     finally:

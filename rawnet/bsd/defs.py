@@ -51,18 +51,11 @@ class keventt(ctypes.Structure):
 
 
 # Go: src/runtime/defs_freebsd_amd64.go keventt
-class keventt_freebsd(ctypes.Structure):
-    """FreeBSD 12+'s 64-byte kevent: the 32-byte one plus ext[4]."""
+class keventt_freebsd(keventt):
+    """FreeBSD 12+'s 64-byte kevent: the 32-byte one plus ext[4] (a ctypes subclass
+    appends its fields to its base's)."""
 
-    _fields_ = [
-        ("ident", ctypes.c_uint64),
-        ("filter", ctypes.c_int16),
-        ("flags", ctypes.c_uint16),
-        ("fflags", ctypes.c_uint32),
-        ("data", ctypes.c_int64),
-        ("udata", ctypes.c_uint64),
-        ("ext", ctypes.c_uint64 * 4),
-    ]
+    _fields_ = [("ext", ctypes.c_uint64 * 4)]
 
 
 # Go: src/runtime/defs1_netbsd_amd64.go keventt

@@ -19,7 +19,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from ..runtime import atomic, proc, tagptr
-from ..runtime.netpoll import modeR, modeW, netpollready, pollcache
+from ..runtime.netpoll import delayToMillis, modeR, modeW, netpollready, pollcache
 from ..sys import errno as E
 from ..sys import syscall_linux as sc
 from ..sys import zerrors_linux as c
@@ -112,17 +112,7 @@ def netpoll(delay: int) -> tuple[list[G], int]:
     """
     if epfd == -1:
         return [], 0
-    if delay < 0:
-        waitms = -1
-    elif delay == 0:
-        waitms = 0
-    elif delay < 1_000_000:
-        waitms = 1  # never round a short sleep down to a busy poll
-    elif delay < 1_000_000_000_000_000:
-        waitms = delay // 1_000_000
-    else:
-        # An arbitrary cap on how long to wait for a timer: 1e9 ms == ~11.5 days.
-        waitms = 1_000_000_000
+    waitms = delayToMillis(delay)
     events = getattr(_local, "events", None)
     if events is None:
         events = _local.events = (epoll.epoll_event * 128)()

@@ -608,6 +608,22 @@ def netpollAdjustWaiters(delta: int) -> None:
         netpollWaiters.Add(delta)
 
 
+def delayToMillis(delay: int) -> int:
+    """The poll timeout for a netpoll delay in ns, by the rules netpoll_epoll.go and
+    netpoll_aix.go share: < 0 blocks (-1), 0 polls, a sub-millisecond delay is never
+    rounded down to a busy poll, longer ones are truncated and capped at 1e9 ms."""
+    if delay < 0:
+        return -1
+    if delay == 0:
+        return 0
+    if delay < 1_000_000:
+        return 1
+    if delay < 1_000_000_000_000_000:
+        return delay // 1_000_000
+    # An arbitrary cap on how long to wait for a timer: 1e9 ms == ~11.5 days.
+    return 1_000_000_000
+
+
 def netpoll(delay: int) -> tuple[list[G], int]:
     """The backend's netpoll (see the contract at the top of this file)."""
     return backend.netpoll(delay)  # type: ignore[no-any-return]

@@ -44,7 +44,7 @@ from ..sys import poll as sp
 from ..sys import syscall_linux as sc
 from . import atomic, proc
 from .nbpipe import nonblockingPipe
-from .netpoll import modeR, modeW, netpollready
+from .netpoll import delayToMillis, modeR, modeW, netpollready
 
 if TYPE_CHECKING:
     import ctypes
@@ -196,9 +196,7 @@ def netpoll(delay: int) -> tuple[list[G], int]:
     nanoseconds.
     """
     global pendingUpdates
-    if delay < 0:
-        timeout = -1
-    elif delay == 0:
+    if delay == 0:
         # Go returns nothing here ("TODO: call poll with timeout == 0"). rawnet does
         # the TODO, because its scheduler relies on non-blocking polls more than Go's:
         # a thread whose goroutines never all park (a writer that yields in a loop)
@@ -213,13 +211,7 @@ def netpoll(delay: int) -> tuple[list[G], int]:
             return _pollLocked(delay, 0)
         finally:
             mtxset.release()
-    elif delay < 1_000_000:
-        timeout = 1  # never round a short sleep down to a busy poll
-    elif delay < 1_000_000_000_000_000:
-        timeout = delay // 1_000_000
-    else:
-        # An arbitrary cap on how long to wait for a timer: 1e9 ms == ~11.5 days.
-        timeout = 1_000_000_000
+    timeout = delayToMillis(delay)
     # Go's order: take mtxpoll, then mtxset, clear pendingUpdates, let mtxpoll go, and
     # keep mtxset for the whole poll and the scan of its results. Unlike Go, a Python
     # exception (KeyboardInterrupt in a lock wait or after EINTR) can leave at any
