@@ -9,9 +9,9 @@ import os
 import runpy
 import signal
 import sys
-from types import FrameType
 
 import rawnet
+from rawnet.os.signal import Notify
 from rawnet.runtime.traceback import InstallSIGQUIT
 
 
@@ -28,26 +28,29 @@ def handle_conn(conn: rawnet.TCPConn) -> None:
             print(f"echo: {e}", file=sys.stderr)
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def echo(addr: str) -> int:
     ln = rawnet.Listen("tcp", addr)
     print(f"rawnet echo server listening on {ln.Addr()}", flush=True)
-    # SIGTERM stops the server the way Ctrl-C does: the exception surfaces in the main
-    # goroutine, wherever the scheduler was (usually asleep in epoll_pwait).
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Go's shape for a clean stop: Ctrl-C and SIGTERM are delivered to a goroutine
+    # (os/signal.Notify) that closes the listener; the Accept loop then ends.
+    sigs = Notify(signal.SIGINT, signal.SIGTERM)
     # SIGQUIT (Ctrl-\\) prints every goroutine's state and stack and exits 2, like Go.
     InstallSIGQUIT()
+
+    def shutdown() -> None:
+        sigs.Recv()
+        ln.Close()
+
+    rawnet.go(shutdown)
     try:
         while True:
-            conn = ln.Accept()
+            try:
+                conn = ln.Accept()
+            except rawnet.ErrClosed:
+                break
             rawnet.go(handle_conn, conn)
-    except KeyboardInterrupt:
-        pass
     finally:
-        ln.Close()
+        sigs.Stop()
     print("rawnet echo server stopped", flush=True)
     return 0
 

@@ -51,11 +51,10 @@ class keventt(ctypes.Structure):
 
 
 # Go: src/runtime/defs_freebsd_amd64.go keventt
-class keventt_freebsd(keventt):
-    """FreeBSD 12+'s 64-byte kevent: the 32-byte one plus ext[4] (a ctypes subclass
-    appends its fields to its base's)."""
+class keventt_freebsd(ctypes.Structure):
+    """FreeBSD 12+'s 64-byte kevent: the 32-byte one's fields, then ext[4]."""
 
-    _fields_ = [("ext", ctypes.c_uint64 * 4)]
+    _fields_ = [*keventt._fields_, ("ext", ctypes.c_uint64 * 4)]
 
 
 # Go: src/runtime/defs1_netbsd_amd64.go keventt

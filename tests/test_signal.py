@@ -1,0 +1,81 @@
+"""os/signal.Notify: signals reach a goroutine through a pipe instead of raising in
+whatever code runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import pytest
+
+import rawnet
+from rawnet.internal.poll.fd import ErrFileClosing
+from rawnet.os.signal import Notify
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def test_signal_is_received_by_a_parked_goroutine() -> None:
+    got: list[int] = []
+    with Notify(signal.SIGUSR1, signal.SIGUSR2) as sigs:
+        def receiver() -> None:
+            got.append(sigs.Recv())
+            got.append(sigs.Recv())
+
+        rawnet.go(receiver)
+        rawnet.Gosched()  # the receiver parks in IO wait on the pipe
+        os.kill(os.getpid(), signal.SIGUSR2)
+        os.kill(os.getpid(), signal.SIGUSR1)
+        while len(got) < 2:
+            rawnet.Gosched()
+            rawnet.Sleep(0.001)
+    assert got == [signal.SIGUSR2, signal.SIGUSR1]
+
+
+def test_stop_restores_handlers_and_wakes_receivers() -> None:
+    before = signal.getsignal(signal.SIGUSR1)
+    sigs = Notify(signal.SIGUSR1)
+    assert signal.getsignal(signal.SIGUSR1) is not before
+    errors: list[BaseException] = []
+
+    def receiver() -> None:
+        try:
+            sigs.Recv()
+        except BaseException as e:
+            errors.append(e)
+
+    rawnet.go(receiver)
+    rawnet.Gosched()
+    sigs.Stop()
+    rawnet.Gosched()
+    assert signal.getsignal(signal.SIGUSR1) is before
+    assert len(errors) == 1 and isinstance(errors[0], ErrFileClosing)
+    assert str(errors[0]) == "use of closed file"
+    with Notify(signal.SIGUSR1):  # a new Notify may start once the old one stopped
+        pass
+
+
+def test_one_notify_at_a_time_and_bad_input() -> None:
+    with Notify(signal.SIGUSR1):
+        with pytest.raises(RuntimeError, match="already active"):
+            Notify(signal.SIGUSR2)
+    with pytest.raises(ValueError):
+        Notify()
+
+
+def test_notify_from_another_thread_is_refused_and_leaks_nothing() -> None:
+    errors: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            Notify(signal.SIGUSR1)
+        except BaseException as e:
+            errors.append(e)
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert len(errors) == 1 and isinstance(errors[0], ValueError)
+    with Notify(signal.SIGUSR1):  # the failed attempt left nothing active
+        pass
