@@ -21,10 +21,21 @@ from ...runtime.sema import Sema, semacquire, semrelease
 from ...sys import syscall_linux as sc
 from ...sys.errno import EAGAIN, ECONNABORTED, EINTR, Errno
 from ...sys.syscall_linux import Sockaddr
+from .. import godebug
 from .fd import errClosing
 from .fd_mutex import fdMutex
 from .fd_poll_runtime import modeR, modeRW, modeW, pollDesc, setDeadlineImpl
 from .sock_cloexec import CloseFunc, accept
+
+# RAWNET_GODEBUG=shortread=1: a rawnet switch, off by default because it changes Go's
+# syscall sequence. A stream read that returns fewer bytes than asked for has emptied
+# the socket's receive queue, so the next read(2) would fail with EAGAIN. With the
+# switch on, that next Read skips the doomed read and waits for readiness first. It
+# must not reset the read semaphore (pollReset) the way an ordinary Read does: data
+# that arrived after the short read has already raised its edge, and the pdReady
+# token the poller may have left for it is exactly what the wait consumes. A stale
+# token only costs the one read that would have been made anyway.
+shortread = godebug.value("shortread") == "1"
 
 # Go: src/internal/poll/fd_unix.go maxRW
 # Darwin and FreeBSD can't read or write 2GB+ files at a time, even on 64-bit
@@ -36,7 +47,7 @@ class FD:
     """Go: src/internal/poll/fd_unix.go FD."""
 
     __slots__ = ("fdmu", "Sysfd", "pd", "csema", "isBlocking", "IsStream", "ZeroReadIsEOF",
-                 "isFile")
+                 "isFile", "drained")
 
     def __init__(self, sysfd: int, isStream: bool, zeroReadIsEOF: bool) -> None:
         # Lock sysfd and serialize access to Read and Write methods.
@@ -57,6 +68,8 @@ class FD:
         self.ZeroReadIsEOF = zeroReadIsEOF
         # Whether this is a file rather than a network socket.
         self.isFile = False
+        # rawnet: the last stream read was short (used only with shortread=1).
+        self.drained = False
 
     # Go: src/internal/poll/fd_unix.go FD.Init
     def Init(self, net: str, pollable: bool) -> None:
@@ -153,7 +166,11 @@ class FD:
                 # If the caller wanted a zero byte read, return immediately without
                 # trying to read from the kernel.
                 return 0
-            self.pd.prepareRead(self.isFile)
+            if self.drained:
+                self.drained = False
+                self.pd.waitRead(self.isFile)  # see shortread above
+            else:
+                self.pd.prepareRead(self.isFile)
             if self.IsStream and len(p) > maxRW:
                 p = memoryview(p)[:maxRW]
             while True:
@@ -163,6 +180,8 @@ class FD:
                         self.pd.waitRead(self.isFile)
                         continue
                     raise Errno(-n)
+                if shortread and self.IsStream and self.pd.pollable():
+                    self.drained = 0 < n < len(p)
                 return self.eofError(n)
         finally:
             self.readUnlock()
