@@ -53,8 +53,10 @@ def pinned(cpu: int, cmd: list[str]) -> list[str]:
 
 
 def run_one(server: list[str], load: list[str], conns: int, size: int, secs: float) -> float:
+    # stderr: the servers report every reset connection (the load generator closes
+    # with RST), which is noise here.
     p = subprocess.Popen(pinned(0, [*server, "127.0.0.1:0"]), stdout=subprocess.PIPE,
-                         text=True)
+                         stderr=subprocess.DEVNULL, text=True)
     try:
         assert p.stdout is not None
         port = p.stdout.readline().rsplit(":", 1)[1].strip()
