@@ -136,11 +136,6 @@ _openat = declare("openat", "openat", c_int, (c_int, c_char_p, c_int, c_uint))
 # allows (bytes, bytearray, writable memoryview) and with one copy for read-only views.
 
 
-def wbuf(p: Any) -> Any:
-    """A ctypes argument pointing at writable buffer p (no copy)."""
-    return (ctypes.c_char * len(p)).from_buffer(p)
-
-
 def rbuf(p: Any) -> Any:
     """A ctypes argument pointing at the bytes of p (no copy unless p is read-only)."""
     if type(p) is bytes:
@@ -187,11 +182,16 @@ def Accept4(fd: int, flags: int) -> tuple[int, Sockaddr | None]:
 
 
 def Read(fd: int, p: Any) -> int:
-    return syscall(_read, fd, wbuf(p), len(p))
+    n = len(p)
+    # A ctypes view of the caller's writable buffer: the kernel reads into it, no copy.
+    return syscall(_read, fd, (ctypes.c_char * n).from_buffer(p), n)
 
 
 def Write(fd: int, p: Any) -> int:
-    return syscall(_write, fd, rbuf(p), len(p))
+    n = len(p)
+    if type(p) is not bytes:
+        p = rbuf(p)
+    return syscall(_write, fd, p, n)
 
 
 def Writev(fd: int, iovecs: Any, n: int) -> int:

@@ -1,0 +1,33 @@
+"""Echo server: gevent StreamServer, a greenlet per connection, recv(4096) / sendall.
+
+    python bench/peers/gevent_echo.py 127.0.0.1:0
+"""
+
+from __future__ import annotations
+
+import socket
+
+import _addr
+from gevent.server import StreamServer
+
+
+def handle(conn: socket.socket, _addr_: tuple[str, int]) -> None:
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as Go and asyncio do
+    try:
+        while data := conn.recv(4096):
+            conn.sendall(data)
+    except ConnectionError:
+        pass
+    finally:
+        conn.close()
+
+
+def main() -> None:
+    server = StreamServer(_addr.parse(), handle, backlog=_addr.BACKLOG)
+    server.start()
+    _addr.announce("gevent", server.address[:2])
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

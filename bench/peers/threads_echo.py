@@ -1,0 +1,34 @@
+"""Echo server: an OS thread per connection, blocking stdlib socket recv(4096) / sendall.
+
+    python bench/peers/threads_echo.py 127.0.0.1:0
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import _addr
+
+
+def handle(conn: socket.socket) -> None:
+    try:
+        while data := conn.recv(4096):
+            conn.sendall(data)
+    except ConnectionError:
+        pass
+    finally:
+        conn.close()
+
+
+def main() -> None:
+    ln = socket.create_server(_addr.parse(), backlog=_addr.BACKLOG)
+    _addr.announce("threads", ln.getsockname()[:2])
+    while True:
+        conn, _ = ln.accept()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as Go and asyncio do
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()
