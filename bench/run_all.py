@@ -354,8 +354,10 @@ def phase_syscalls(a: argparse.Namespace,
                 echoload(load, s.port, conns, size, 0.5)  # warm-up, uncounted
                 for tool in tools:
                     long_s = a.syscalls_seconds if tool == "strace" else 1.0
-                    setup, _ = counted(tool, s, load, conns, size, 0, tmp)
-                    long_, trips = counted(tool, s, load, conns, size, long_s, tmp)
+                    # 1 ms: connect, a round trip or two, close (0 s would print rt/s nan)
+                    setup, n_setup = counted(tool, s, load, conns, size, 0.001, tmp)
+                    long_, n_long = counted(tool, s, load, conns, size, long_s, tmp)
+                    trips = n_long - n_setup
                     if trips <= 0 or "total" not in long_:
                         raise RuntimeError(f"{tool}: no usable counts ({trips} round trips)")
                     per = {k: (v - setup.get(k, 0)) / trips for k, v in long_.items()}
@@ -468,6 +470,12 @@ def machine() -> dict[str, str]:
             "rlimit_nofile": f"{soft} (soft) / {hard} (hard)"}
 
 
+def versions_rawnet() -> str:
+    rev = sh(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip() or "?"
+    dirty = sh(["git", "-C", ROOT, "status", "--porcelain", "--", "rawnet"]).strip()
+    return f"{rev}{' + uncommitted changes in rawnet/' if dirty else ''}"
+
+
 def versions(go_exe: str | None) -> dict[str, str]:
     v = {"python": f"{platform.python_implementation()} {platform.python_version()}"}
     for pkg in ("greenlet", "uvloop", "gevent", "trio"):
@@ -475,18 +483,23 @@ def versions(go_exe: str | None) -> dict[str, str]:
             v[pkg] = importlib.metadata.version(pkg)
         except importlib.metadata.PackageNotFoundError:
             v[pkg] = "not installed"
-    rev = sh(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip() or "?"
-    dirty = sh(["git", "-C", ROOT, "status", "--porcelain", "--", "rawnet"]).strip()
-    v["rawnet"] = f"{rev}{' + uncommitted changes in rawnet/' if dirty else ''}"
-    v["go"] = sh(["go", "version"]).strip() if go_exe else "not available"
-    v["strace"] = (sh(["strace", "-V"]).splitlines() or ["not available"])[0]
+    v["rawnet"] = versions_rawnet()
+    v["go"] = (sh(["go", "version"]).strip().removeprefix("go version ") if go_exe
+               else "not available")
+    v["strace"] = ((sh(["strace", "-V"]).splitlines() or [""])[0].split() or ["n/a"])[-1]
+    v["perf"] = (sh(["perf", "--version"]).split() or ["n/a"])[-1]
     v["cc"] = (sh(["cc", "--version"]).splitlines() or ["?"])[0]
     return v
 
 
 def report(a: argparse.Namespace, servers: list[str], cases: list[tuple[int, int]],
-           res: Results, go_exe: str | None, notes: list[str], elapsed: float) -> str:
-    m, v = machine(), versions(go_exe)
+           res: Results, meta: tuple[dict[str, str], dict[str, str]], notes: list[str],
+           elapsed: float) -> str:
+    m, v = meta
+    rev_end = versions_rawnet()
+    if rev_end != v["rawnet"]:
+        notes.append(f"rawnet changed during the run: {v['rawnet']} at the start, "
+                     f"{rev_end} at the end (each server process loads the tree as it is).")
     cmd = "python3 bench/run_all.py" + "".join(" " + shlex.quote(x) for x in sys.argv[1:])
     L = ["# rawnet against its peers: echo round trips, CPU, syscalls, idle memory", "",
          f"Produced by `{cmd}` on {time.strftime('%Y-%m-%d %H:%M %Z')} "
@@ -526,6 +539,7 @@ def report(a: argparse.Namespace, servers: list[str], cases: list[tuple[int, int
             L.append(row)
         L += [""]
 
+    L += targets(res, key_cases)
     for conns, size in cases:
         L += [f"## C = {conns} connections, S = {size} bytes", "",
               "| server | round trips/s | rawnet ÷ server | rawnet-fast ÷ server | p50 µs "
@@ -606,6 +620,51 @@ def report(a: argparse.Namespace, servers: list[str], cases: list[tuple[int, int
     return "\n".join(L)
 
 
+def targets(res: Results, key_cases: list[tuple[int, int]]) -> list[str]:
+    """Issue 5's targets, checked against this run (median of the per-run ratios)."""
+    rows: list[tuple[str, str, str]] = []
+
+    def ratio(num: str, den: str, want: float) -> None:
+        for conns, size in key_cases:
+            rs = ratios(res, num, den, conns, size)
+            if rs:
+                ok = "yes" if statistics.median(rs) >= want else "**no**"
+                rows.append((f"{num} ÷ {den} ≥ {want:g} (C={conns}, S={size})",
+                             med_range(rs, ".2f"), ok))
+
+    ratio("rawnet", "gevent", 1.15)
+    ratio("rawnet", "asyncio-streams", 2.2)
+    ratio("rawnet-fast", "gevent", 1.3)
+    ratio("rawnet-fast", "asyncio-streams", 2.5)
+    ratio("rawnet-fast", "go", 0.8)
+    pf = {n: t["perf"]["per_rt"] for n, t in res.syscalls.items() if "perf" in t}
+    if "rawnet" in pf and "go" in pf:
+        d = pf["rawnet"] - pf["go"]
+        rows.append(("rawnet syscalls/rt = Go's (perf)",
+                     f"{pf['rawnet']:.2f} vs {pf['go']:.2f}",
+                     "yes" if abs(d) <= 0.05 else "**no**"))
+    if "rawnet-fast" in pf:
+        rows.append(("rawnet-fast syscalls/rt ≤ 2.05 (perf)", f"{pf['rawnet-fast']:.2f}",
+                     "yes" if pf["rawnet-fast"] <= 2.05 else "**no**"))
+    idle = {(n, k): r["kib_per_conn"] for (n, k), r in res.rss.items()}
+    if ("rawnet", 10000) in idle and ("go", 10000) in idle:
+        a_, g_ = idle[("rawnet", 10000)], idle[("go", 10000)]
+        rows.append(("rawnet RSS per idle conn ≤ Go's (10,000 conns)",
+                     f"{a_:.2f} vs {g_:.2f} KiB", "yes" if a_ <= g_ else "**no**"))
+    flat = sorted((k, v) for (n, k), v in idle.items() if n == "rawnet")
+    if len(flat) > 1:
+        lo, hi = min(v for _, v in flat), max(v for _, v in flat)
+        rows.append((f"rawnet per-conn RSS flat from {flat[0][0]:,} to {flat[-1][0]:,}",
+                     ", ".join(f"{v:.2f}" for _, v in flat) + " KiB",
+                     "yes" if hi <= lo * 1.15 else "**no**"))
+    if ("rawnet", 15000) in idle:
+        rows.append(("15,000 idle connections held by rawnet", "held", "yes"))
+    if not rows:
+        return []
+    return (["## Issue 5 targets in this run", "", "| target | measured | met |",
+             "|---|---|---|"] + [f"| {t} | {m} | {ok} |" for t, m, ok in rows] + [""])
+
+
 def svg(res: Results, servers: list[str], cases: list[tuple[int, int]]) -> str:
     """Horizontal bars: median round trips/s per server, C = 50 and 1000 at S = 64,
     with min-max whiskers. Dependency-free."""
@@ -682,6 +741,7 @@ def main() -> None:
     ap.add_argument("--cases", default="",
                     help="CxS list overriding --conns x --sizes, e.g. 1x64,50x64,1000x64")
     ap.add_argument("--servers", default=",".join(SERVER_ORDER))
+    ap.add_argument("--no-rtt", action="store_true", help="skip the round-trip phase")
     ap.add_argument("--no-syscalls", action="store_true")
     ap.add_argument("--syscalls-seconds", type=float, default=2.0)
     ap.add_argument("--syscalls-case", default="50x64")
@@ -711,6 +771,7 @@ def main() -> None:
     res = Results()
     with tempfile.TemporaryDirectory(prefix="rawnet-bench-") as tmp:
         load, go_exe = build(tmp, notes)
+        meta = machine(), versions(go_exe)  # at the start: rawnet may change meanwhile
         all_servers = server_commands(go_exe)
         wanted = [s for s in a.servers.split(",") if s]
         for s in wanted:
@@ -723,7 +784,8 @@ def main() -> None:
         logdir = os.path.join(tmp, "logs")
         os.makedirs(logdir)
         try:
-            phase_rtt(a, servers, load, cases, logdir, res)
+            if not a.no_rtt:
+                phase_rtt(a, servers, load, cases, logdir, res)
             if not a.no_syscalls and shutil.which("strace"):
                 phase_syscalls(a, servers, load, logdir, tmp, res)
             if not a.no_rss:
@@ -735,7 +797,7 @@ def main() -> None:
                 if lines:
                     log(f"{f}: {len(lines)} stderr lines, last: {lines[-1].strip()[:200]}")
     names = list(servers)
-    md = report(a, names, cases, res, go_exe, notes, time.monotonic() - t_start)
+    md = report(a, names, cases, res, meta, notes, time.monotonic() - t_start)
     os.makedirs(os.path.dirname(os.path.abspath(a.md)), exist_ok=True)
     with open(a.md, "w", encoding="utf-8") as f:
         f.write(md)
