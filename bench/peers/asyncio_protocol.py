@@ -22,11 +22,11 @@ class Echo(asyncio.Protocol):
         self.transport.write(data)
 
 
-async def main() -> None:
+async def main(name: str = "asyncio-protocol") -> None:
     host, port = _addr.parse()
     loop = asyncio.get_running_loop()
     server = await loop.create_server(Echo, host, port, backlog=_addr.BACKLOG)
-    _addr.announce("asyncio-protocol", server.sockets[0].getsockname()[:2])
+    _addr.announce(name, server.sockets[0].getsockname()[:2])
     await server.serve_forever()
 
 

@@ -12,14 +12,7 @@ from gevent.server import StreamServer
 
 
 def handle(conn: socket.socket, _addr_: tuple[str, int]) -> None:
-    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as Go and asyncio do
-    try:
-        while data := conn.recv(4096):
-            conn.sendall(data)
-    except ConnectionError:
-        pass
-    finally:
-        conn.close()
+    _addr.echo_conn(conn)
 
 
 def main() -> None:

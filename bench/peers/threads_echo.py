@@ -11,23 +11,12 @@ import threading
 import _addr
 
 
-def handle(conn: socket.socket) -> None:
-    try:
-        while data := conn.recv(4096):
-            conn.sendall(data)
-    except ConnectionError:
-        pass
-    finally:
-        conn.close()
-
-
 def main() -> None:
     ln = socket.create_server(_addr.parse(), backlog=_addr.BACKLOG)
     _addr.announce("threads", ln.getsockname()[:2])
     while True:
         conn, _ = ln.accept()
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as Go and asyncio do
-        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+        threading.Thread(target=_addr.echo_conn, args=(conn,), daemon=True).start()
 
 
 if __name__ == "__main__":
