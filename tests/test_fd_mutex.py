@@ -461,7 +461,7 @@ class Harness:
         assert self.finished == self.spawned
         assert self.results == self.model.results
         assert self.mu.state.Load() == self.model.state()
-        assert len(self.mu.rsema.waiters) == len(self.mu.wsema.waiters) == 0
+        assert not self.mu.rsema.waiters and not self.mu.wsema.waiters
 
 
 def call(f: Callable[[], bool]) -> bool | str:

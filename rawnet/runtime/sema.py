@@ -19,7 +19,9 @@ class Sema:
 
     def __init__(self, count: int = 0) -> None:
         self.count = count
-        self.waiters: deque[proc.G] = deque()
+        # Made on the first wait: most semaphores (three per fd) never have a waiter,
+        # and an empty deque costs 760 bytes.
+        self.waiters: deque[proc.G] | None = None
         self.lock = threading.Lock()
 
 
@@ -31,6 +33,8 @@ def semacquire(s: Sema, reason: str = "semacquire") -> None:
         s.lock.release()
         return
     gp = proc.getg()
+    if s.waiters is None:
+        s.waiters = deque()
     s.waiters.append(gp)
     try:
         proc.goparkunlock(s.lock, reason)
@@ -38,7 +42,7 @@ def semacquire(s: Sema, reason: str = "semacquire") -> None:
         # An exception thrown into the parked goroutine (Ctrl-C in the main thread):
         # leave the queue consistent before unwinding.
         with s.lock:
-            if gp in s.waiters:
+            if gp in s.waiters:  # not None: we queued ourselves above
                 s.waiters.remove(gp)
             else:
                 s.count += 1  # a release was handed to us: pass it on
