@@ -100,6 +100,12 @@ def runtime_Semrelease(sema: Sema) -> None:
     semrelease(sema)
 
 
+# The (lock bit, one waiter, waiter mask) triple of each direction; Go spells the
+# choice out at the top of rwlock and rwunlock.
+_readBits = (mutexRLock, mutexRWait, mutexRMask)
+_writeBits = (mutexWLock, mutexWWait, mutexWMask)
+
+
 class fdMutex:
     """A specialized synchronization primitive that manages the lifetime of an fd and
     serializes access to the Read, Write and Close methods of an FD.
@@ -171,16 +177,8 @@ class fdMutex:
     def rwlock(self, read: bool) -> bool:
         """Take a reference and the read (read=True) or write lock, parking the calling
         goroutine while another holds it; report whether the fd is still open."""
-        if read:
-            mutexBit = mutexRLock
-            mutexWait = mutexRWait
-            mutexMask = mutexRMask
-            mutexSema = self.rsema
-        else:
-            mutexBit = mutexWLock
-            mutexWait = mutexWWait
-            mutexMask = mutexWMask
-            mutexSema = self.wsema
+        mutexBit, mutexWait, mutexMask = _readBits if read else _writeBits
+        mutexSema = self.rsema if read else self.wsema
         while True:
             old = self.state.Load()
             if old & mutexClosed != 0:
@@ -206,16 +204,8 @@ class fdMutex:
         """Release the read (read=True) or write lock and its reference, handing the
         lock to one waiter if any; report whether the mutex is closed and no reference
         remains (the caller must then destroy the fd)."""
-        if read:
-            mutexBit = mutexRLock
-            mutexWait = mutexRWait
-            mutexMask = mutexRMask
-            mutexSema = self.rsema
-        else:
-            mutexBit = mutexWLock
-            mutexWait = mutexWWait
-            mutexMask = mutexWMask
-            mutexSema = self.wsema
+        mutexBit, mutexWait, mutexMask = _readBits if read else _writeBits
+        mutexSema = self.rsema if read else self.wsema
         while True:
             old = self.state.Load()
             if old & mutexBit == 0 or old & mutexRefMask == 0:
