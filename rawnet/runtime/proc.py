@@ -304,7 +304,8 @@ def schedule(*_: Any) -> None:
     """
     p = getp()
     while True:
-        park_m(p)
+        if p.parking is not None:
+            park_m(p)
         gp = findRunnable(p)
         gp.status = _Grunning
         p.curg = gp
@@ -343,7 +344,7 @@ def park_m(p: P) -> None:
 def findRunnable(p: P) -> G:
     """Return a runnable G, firing timers and polling the network while there is none."""
     while True:
-        pollUntil = time.checkTimers(time.nanotime())
+        pollUntil = time.checkTimers(time.nanotime()) if time.timers.heap else 0
         if p.runq:
             if p.schedtick % 61 == 0 and _canPoll():
                 _pollNonBlocking()  # fairness: busy Ps still look at the network
