@@ -329,8 +329,7 @@ def park_m(p: P) -> None:
     """On g0, once the parking G is off its stack: run its unlockf; if that says no,
     the G runs again next."""
     gp = p.parking
-    if gp is None:
-        return
+    assert gp is not None
     p.parking = None
     unlockf, lock = gp.waitunlockf, gp.waitlock
     gp.waitunlockf = gp.waitlock = None
