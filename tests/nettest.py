@@ -345,24 +345,24 @@ def _parse(
     return _unexpected("2nd", nested)
 
 
+# The leaf errors Go's parseDialError and parseWriteError both accept.
+_dialWriteLeaves: tuple[type[BaseException], ...] = (
+    rawnet.AddrError,
+    rawnet.DNSError,
+    rawnet.InvalidAddrError,
+    rawnet.ParseError,
+    timeoutError,
+    rawnet.DeadlineExceededError,
+    rawnet.UnknownNetworkError,
+    canceledError,
+    rawnet.ErrClosed,
+    errMissingAddress,
+)
+
+
 # Go: src/net/error_test.go parseDialError (also used for Listen errors)
 def parseDialError(nestedErr: object) -> str | None:
-    return _parse(
-        nestedErr,
-        (
-            rawnet.AddrError,
-            rawnet.DNSError,
-            rawnet.InvalidAddrError,
-            rawnet.ParseError,
-            timeoutError,
-            rawnet.DeadlineExceededError,
-            rawnet.UnknownNetworkError,
-            canceledError,
-            rawnet.ErrClosed,
-            errMissingAddress,
-            errNoSuitableAddress,
-        ),
-    )
+    return _parse(nestedErr, (*_dialWriteLeaves, errNoSuitableAddress))
 
 
 # Go: src/net/error_test.go parseReadError
@@ -376,22 +376,7 @@ def parseReadError(nestedErr: object) -> str | None:
 
 # Go: src/net/error_test.go parseWriteError
 def parseWriteError(nestedErr: object) -> str | None:
-    return _parse(
-        nestedErr,
-        (
-            rawnet.AddrError,
-            rawnet.DNSError,
-            rawnet.InvalidAddrError,
-            rawnet.ParseError,
-            timeoutError,
-            rawnet.DeadlineExceededError,
-            rawnet.UnknownNetworkError,
-            canceledError,
-            rawnet.ErrClosed,
-            errMissingAddress,
-            rawnet.ErrUnexpectedEOF,
-        ),
-    )
+    return _parse(nestedErr, (*_dialWriteLeaves, rawnet.ErrUnexpectedEOF))
 
 
 # Go: src/net/error_test.go parseCloseError
@@ -437,3 +422,40 @@ def nextTimeout(actual: float) -> tuple[float, bool]:
     if nxt > maxDynamicTimeout:
         return maxDynamicTimeout, True
     return nxt, True
+
+
+# --- small helpers shared by the rawnet-specific test files ---------------------------
+
+
+def pair(addr: str = "127.0.0.1:0") -> tuple[rawnet.TCPListener, rawnet.TCPConn, rawnet.TCPConn]:
+    """A listener and one connected (client, server) pair on it."""
+    ln = rawnet.Listen("tcp", addr)
+    client = rawnet.Dial("tcp", str(ln.Addr()))
+    server = ln.Accept()
+    return ln, client, server
+
+
+def close_all(*things: Any) -> None:
+    for t in things:
+        t.Close()
+
+
+def read_full(conn: rawnet.TCPConn, n: int) -> bytes:
+    """Read exactly n bytes."""
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        got += conn.Read(view[got:])
+    return bytes(buf)
+
+
+def mustShutdown(shut: Callable[[], None]) -> None:
+    """Call CloseRead or CloseWrite; a failure must have the shape Go's
+    parseCloseError(err, true) accepts, and fails the test."""
+    try:
+        shut()
+    except OSError as e:
+        perr = parseCloseError(e, True)
+        assert perr is None, perr
+        raise

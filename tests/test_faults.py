@@ -17,11 +17,14 @@ from typing import Any
 import pytest
 from hypothesis import given, settings, strategies
 from nettest import (
+    close_all,
     goresult,
+    pair,
     parseAcceptError,
     parseDialError,
     parseReadError,
     parseWriteError,
+    read_full,
 )
 
 import rawnet
@@ -70,34 +73,13 @@ ENOPROTOOPT = 92
 # --- helpers ---------------------------------------------------------------------
 
 
-def pair() -> tuple[rawnet.TCPListener, rawnet.TCPConn, rawnet.TCPConn]:
-    ln = listen()
-    cl = rawnet.Dial("tcp", str(ln.Addr()))
-    sv = ln.Accept()
-    return ln, cl, sv
-
-
 def listen() -> rawnet.TCPListener:
     return rawnet.Listen("tcp", "127.0.0.1:0")
-
-
-def close_all(*things: Any) -> None:
-    for t in things:
-        t.Close()
 
 
 def sysfd(x: Any) -> int:
     fd: int = x.fd.pfd.Sysfd
     return fd
-
-
-def read_exactly(conn: rawnet.TCPConn, n: int) -> bytes:
-    buf = bytearray(n)
-    view = memoryview(buf)
-    got = 0
-    while got < n:
-        got += conn.Read(view[got:])
-    return bytes(buf)
 
 
 def is_add(st: Status) -> bool:
@@ -171,7 +153,7 @@ def test_switch_is_scoped() -> None:
             assert rule.switch is not None and rule.switch in gate._hooks
         assert rule.switch not in gate._hooks
         cl.Write(b"ok")
-        assert read_exactly(sv, 2) == b"ok"  # the rule is gone with its block
+        assert read_full(sv, 2) == b"ok"  # the rule is gone with its block
         assert rule.injected == 1
     finally:
         close_all(cl, sv, ln)
@@ -187,7 +169,7 @@ def test_nth_and_times(sw: socktest.Switch) -> None:
                 for _ in range(2):
                     with pytest.raises(ConnectionResetError):
                         sv.Read(bytearray(1))
-            assert read_exactly(sv, 1) == b"x"
+            assert read_full(sv, 1) == b"x"
         assert (rule.seen, rule.injected, rule.exhausted) == (4, 2, True)
         assert sw.Calls()["read"].Injected == 2
     finally:
@@ -247,7 +229,7 @@ def test_EINTR_retried(sw: socktest.Switch, call: str) -> None:
     rule = sw.inject(call, errno=EINTR, times=5)
     sv = ln.Accept()
     cl.Write(b"ping")
-    assert read_exactly(sv, 4) == b"ping"
+    assert read_full(sv, 4) == b"ping"
     assert rule.injected == 5
     close_all(cl, sv, ln)
 
@@ -286,7 +268,7 @@ def test_SO_ERROR_not_yet_waits_again(sw: socktest.Switch, soerr: int) -> None:
     sv = srv.wait()
     assert sv is not None
     assert rule.injected == 1
-    assert read_exactly(cl, 1) == b"x"
+    assert read_full(cl, 1) == b"x"
     close_all(cl, sv, ln)
 
 
@@ -298,7 +280,7 @@ def test_EINTR_in_the_poller_retried(sw: socktest.Switch) -> None:
     try:
         rule = sw.inject(call, errno=EINTR, times=3)
         writer = goresult(cl.Write, b"late")
-        assert read_exactly(sv, 4) == b"late"  # parks: the poller is interrupted 3 times
+        assert read_full(sv, 4) == b"late"  # parks: the poller is interrupted 3 times
         writer.wait()
         assert rule.injected == 3
     finally:
@@ -336,7 +318,7 @@ def test_EAGAIN_once(sw: socktest.Switch) -> None:
         rule = sw.inject("read", errno=EAGAIN, fd=sysfd(sv))
         # The read "fails" with EAGAIN although data is queued: Read parks, and the
         # edge epoll raised when the data arrived wakes it.
-        assert read_exactly(sv, 4) == b"data"
+        assert read_full(sv, 4) == b"data"
         assert rule.injected == 1
     finally:
         close_all(cl, sv, ln)
@@ -349,7 +331,7 @@ def test_EAGAIN_storm_on_read(sw: socktest.Switch) -> None:
         for i in range(200):
             msg = b"%d" % i
             cl.Write(msg)
-            assert read_exactly(sv, len(msg)) == msg
+            assert read_full(sv, len(msg)) == msg
         assert rule.injected == 200
     finally:
         close_all(cl, sv, ln)
@@ -364,8 +346,8 @@ def test_EAGAIN_storm_on_write(sw: socktest.Switch) -> None:
         for _ in range(100):
             cl.Write(b"p")
             assert sv.Write(b"x") == 1
-        assert read_exactly(cl, 100) == b"x" * 100
-        assert read_exactly(sv, 100) == b"p" * 100
+        assert read_full(cl, 100) == b"x" * 100
+        assert read_full(sv, 100) == b"p" * 100
         assert rule.injected == 100
     finally:
         close_all(cl, sv, ln)
@@ -400,7 +382,7 @@ def test_real_EAGAIN_storm_big_write(sw: socktest.Switch) -> None:
     ln, cl, sv = pair()
     try:
         data = bytes(range(256)) * (8 << 12)
-        reader = goresult(read_exactly, sv, len(data))
+        reader = goresult(read_full, sv, len(data))
         assert cl.Write(data) == len(data)
         assert reader.wait() == data
         assert sw.Calls()["write"].Failed > 0  # the EAGAINs Write waited out
@@ -517,7 +499,7 @@ def test_write_error_after_short_write_reports_count(sw: socktest.Switch) -> Non
         assert str(ei.value) == f"write tcp {cl.LocalAddr()}->{cl.RemoteAddr()}: " \
                                 "write: broken pipe"
         assert ei.value.n == 10  # type: ignore[attr-defined]
-        assert read_exactly(sv, 10) == b"x" * 10
+        assert read_full(sv, 10) == b"x" * 10
     finally:
         close_all(cl, sv, ln)
 
@@ -549,7 +531,7 @@ def test_short_writes_still_write_everything(sw: socktest.Switch) -> None:
     try:
         data = os.urandom(256 * 1024)
         rule = sw.inject("write", short=1000, fd=sysfd(cl), times=None)
-        reader = goresult(read_exactly, sv, len(data))
+        reader = goresult(read_full, sv, len(data))
         assert cl.Write(data) == len(data)
         assert reader.wait() == data
         assert rule.injected >= (len(data) + 999) // 1000
@@ -567,7 +549,7 @@ def test_any_short_write_sequence_delivers_everything(cuts: list[int], size: int
         with socktest.Switch() as sw:
             for n in cuts:
                 sw.inject("write", short=n, fd=sysfd(cl))
-            reader = goresult(read_exactly, sv, size)
+            reader = goresult(read_full, sv, size)
             assert cl.Write(data) == size
             assert reader.wait() == data
     finally:
@@ -597,7 +579,7 @@ def test_short_read(sw: socktest.Switch) -> None:
         sw.inject("read", short=3, fd=sysfd(sv))
         buf = bytearray(8)
         assert sv.Read(buf) == 3 and buf[:3] == b"abc"
-        assert read_exactly(sv, 5) == b"defgh"
+        assert read_full(sv, 5) == b"defgh"
     finally:
         close_all(cl, sv, ln)
 

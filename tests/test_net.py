@@ -20,6 +20,7 @@ from nettest import (
     goresult,
     isNetError,
     localServer,
+    mustShutdown,
     newLocalListener,
     newLocalServer,
     parseAcceptError,
@@ -64,12 +65,7 @@ def test_TestCloseRead() -> None:
     ln = newLocalListener("tcp")
     c = rawnet.Dial(*_addr(ln))
     with ln, c:
-        try:
-            c.CloseRead()
-        except OSError as e:
-            perr = parseCloseError(e, True)
-            assert perr is None, perr
-            raise
+        mustShutdown(c.CloseRead)
         b = bytearray(1)
         with pytest.raises(ReadErrors) as ei:
             n = c.Read(b)
@@ -89,12 +85,7 @@ def test_TestCloseWrite() -> None:
             with pytest.raises(rawnet.EOF):
                 n = c.Read(b)
                 pytest.fail(f"got ({n}, None); want (0, io.EOF)")
-            try:
-                c.CloseWrite()
-            except OSError as e:
-                perr = parseCloseError(e, True)
-                assert perr is None, perr
-                raise
+            mustShutdown(c.CloseWrite)
             with pytest.raises(OSError):
                 n = c.Write(b)
                 pytest.fail(f"got ({n}, None); want (any, error)")
@@ -104,12 +95,7 @@ def test_TestCloseWrite() -> None:
         c = rawnet.Dial(*_addr(ls.Listener))
         with c:
             c.SetDeadline(deadline)
-            try:
-                c.CloseWrite()
-            except OSError as e:
-                perr = parseCloseError(e, True)
-                assert perr is None, perr
-                raise
+            mustShutdown(c.CloseWrite)
             b = bytearray(1)
             with pytest.raises(rawnet.EOF):
                 n = c.Read(b)

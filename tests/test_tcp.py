@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from nettest import read_full
 
 import rawnet
 
@@ -58,15 +59,6 @@ class Server:
         self.ln.Close()
         self.accepting.Wait()
         self.handlers.Wait()
-
-
-def read_full(conn: rawnet.TCPConn, n: int) -> bytes:
-    buf = bytearray(n)
-    view = memoryview(buf)
-    got = 0
-    while got < n:
-        got += conn.Read(view[got:])
-    return bytes(buf)
 
 
 def test_echo_1000_concurrent_goroutine_connections() -> None:

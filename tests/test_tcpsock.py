@@ -6,28 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from typing import Any
 
 import pytest
+from nettest import close_all, pair
 
 import rawnet
-from rawnet.sys import gate
+from rawnet.sys import socktest
 from rawnet.sys import zerrors_linux as c
-from rawnet.sys.errno import EAGAIN, ECONNABORTED, EINTR
+from rawnet.sys.errno import EAGAIN, ECONNABORTED, ECONNRESET, EINTR
 
 pytestmark = pytest.mark.timeout(30)
-
-
-def pair(addr: str = "127.0.0.1:0") -> tuple[rawnet.TCPListener, rawnet.TCPConn, rawnet.TCPConn]:
-    ln = rawnet.Listen("tcp", addr)
-    client = rawnet.Dial("tcp", str(ln.Addr()))
-    server = ln.Accept()
-    return ln, client, server
-
-
-def close_all(*things: Any) -> None:
-    for t in things:
-        t.Close()
 
 
 def getsockopt(conn: rawnet.TCPConn, level: int, opt: int) -> int:
@@ -138,38 +126,13 @@ def test_dialer_local_addr() -> None:
         ln.Close()
 
 
-class Inject:
-    """Make the next `count` calls of one syscall fail with errno (a minimal version of
-    the fault injection the tracer issue builds out)."""
-
-    def __init__(self, name: str, errno: int, count: int = 1) -> None:
-        self.name, self.errno, self.count, self.seen = name, errno, count, 0
-
-    def before(self, entry: gate.Entry, args: tuple[Any, ...]) -> int | None:
-        if entry.name == self.name and self.count > 0:
-            self.count -= 1
-            self.seen += 1
-            return -self.errno
-        return None
-
-    def after(self, entry: gate.Entry, args: tuple[Any, ...], ret: int) -> None:
-        pass
-
-    def __enter__(self) -> Inject:
-        gate.add_hook(self)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        gate.remove_hook(self)
-
-
 def test_TestAcceptIgnoreAbortedConnRequest() -> None:
     ln = rawnet.Listen("tcp", "127.0.0.1:0")
     cl = rawnet.Dial("tcp", str(ln.Addr()))
     try:
-        with Inject("accept4", ECONNABORTED, 3) as inj:
+        with socktest.inject("accept4", errno=ECONNABORTED, times=3) as inj:
             sv = ln.Accept()
-        assert inj.seen == 3
+        assert inj.injected == 3
         sv.Close()
     finally:
         close_all(cl, ln)
@@ -180,12 +143,12 @@ def test_eintr_is_retried(name: str) -> None:
     ln = rawnet.Listen("tcp", "127.0.0.1:0")
     cl = rawnet.Dial("tcp", str(ln.Addr()))
     try:
-        with Inject(name, EINTR, 5) as inj:
+        with socktest.inject(name, errno=EINTR, times=5) as inj:
             sv = ln.Accept()
             cl.Write(b"ping")
             buf = bytearray(8)
             n = sv.Read(buf)
-        assert inj.seen == 5 and bytes(buf[:n]) == b"ping"
+        assert inj.injected == 5 and bytes(buf[:n]) == b"ping"
         sv.Close()
     finally:
         close_all(cl, ln)
@@ -195,7 +158,7 @@ def test_spurious_eagain_storm_is_waited_out() -> None:
     ln, cl, sv = pair()
     try:
         cl.Write(b"data")
-        with Inject("read", EAGAIN, 1):
+        with socktest.inject("read", errno=EAGAIN):
             # The first read "fails" with EAGAIN although data is queued. Read must
             # park and still finish: the edge epoll raised when the data arrived has
             # not been collected by any poll yet, so the wait gets it.
@@ -209,7 +172,7 @@ def test_spurious_eagain_storm_is_waited_out() -> None:
 def test_read_error_becomes_syscall_error() -> None:
     ln, cl, sv = pair()
     try:
-        with Inject("read", 104), pytest.raises(ConnectionResetError) as ei:  # ECONNRESET
+        with socktest.inject("read", errno=ECONNRESET), pytest.raises(ConnectionResetError) as ei:
             sv.Read(bytearray(8))
         err = ei.value
         assert isinstance(err, rawnet.OpError) and isinstance(err.Err, rawnet.SyscallError)
