@@ -14,6 +14,7 @@ import rawnet
 from rawnet.linux import netpoll_epoll
 from rawnet.runtime import netpoll as rt
 from rawnet.runtime import proc, tagptr
+from rawnet.runtime.nbpipe import nonblockingPipe
 from rawnet.sys import gate
 from rawnet.sys import zerrors_linux as c
 
@@ -68,14 +69,9 @@ def close_pd(pd: rt.pollDesc) -> None:
 
 
 def pipe_fds() -> tuple[int, int]:
-    import ctypes
-
-    from rawnet.sys.libc import declare
-
-    fds = (ctypes.c_int * 2)()
-    pipe2 = declare("pipe2", "pipe2", ctypes.c_int, (ctypes.c_void_p, ctypes.c_int))
-    assert gate.syscall(pipe2, fds, c.O_NONBLOCK | c.O_CLOEXEC) == 0
-    return fds[0], fds[1]
+    r, w, errno = nonblockingPipe()  # the pollers' own pipe helper
+    assert errno == 0
+    return r, w
 
 
 def cookie(pd: rt.pollDesc, seq: int | None = None) -> int:

@@ -259,3 +259,59 @@ def test_deadline_moved_to_future_revives_conn() -> None:
         assert bytes(buf[: cl.Read(buf)]) == b"queued"
     finally:
         close_all(cl, sv, ln)
+
+
+@pytest.mark.parametrize(
+    ("bufs", "n", "want"),
+    [  # Go: src/internal/poll/writev_test.go TestConsume
+        ([b"foo", b"bar"], 0, [b"foo", b"bar"]),
+        ([b"foo", b"bar"], 2, [b"o", b"bar"]),
+        ([b"foo", b"bar"], 3, [b"bar"]),
+        ([b"foo", b"bar"], 4, [b"ar"]),
+        ([b"", b"", b"", b"bar"], 1, [b"ar"]),
+        ([b"", b"", b"", b"foo"], 0, [b"foo"]),
+        ([b"", b"", b""], 0, []),
+    ],
+)
+def test_TestConsume(bufs: list[bytes], n: int, want: list[bytes]) -> None:
+    from rawnet.internal.poll.fd import consume
+
+    v = [memoryview(b) for b in bufs]
+    consume(v, n)
+    assert [bytes(b) for b in v] == want
+
+
+def test_raw_control_read_write() -> None:
+    from rawnet.sys import syscall_linux as sc
+
+    ln, cl, sv = pair()
+    pfd = sv.fd.pfd
+    try:
+        seen: list[int] = []
+        pfd.RawControl(seen.append)
+        assert seen == [pfd.Sysfd]
+        got: list[bytes] = []
+        buf = bytearray(16)
+
+        def reader() -> None:
+            def f(fd: int) -> bool:  # one read; False (not done) while it would block
+                n = sc.Read(fd, buf)
+                if n == -EAGAIN:
+                    return False
+                got.append(bytes(buf[:n]))
+                return True
+
+            pfd.RawRead(f)
+
+        rawnet.go(reader)
+        rawnet.Gosched()  # the reader's first try meets EAGAIN and it parks
+        assert got == []
+        cl.fd.pfd.RawWrite(lambda fd: sc.Write(fd, b"raw") == 3)
+        while not got:
+            rawnet.Gosched()
+            rawnet.Sleep(0.001)
+        assert got == [b"raw"]
+    finally:
+        close_all(cl, sv, ln)
+    with pytest.raises(rawnet.ErrClosed):
+        pfd.RawControl(seen.append)

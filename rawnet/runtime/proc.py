@@ -462,8 +462,3 @@ def wakeNetPoller(when: int) -> None:
             return
     if late:
         netpoll.netpollBreak()
-
-
-def goroutines() -> list[G]:
-    """The goroutines currently known to be parked or runnable (for tests and dumps)."""
-    return [g for p in sched.allp for g in (*p.runq, *p.inject)]
