@@ -514,8 +514,8 @@ def netpollblock(pd: pollDesc, mode: int, waitio: bool) -> bool:
     if waitio or netpollcheckerr(pd, mode) == pollNoError:
         gp = proc.getg()
         try:
-            detail = f"fd {pd.fd} {'read' if mode == modeR else 'write'}"
-            proc.gopark(netpollblockcommit, gpp, waitReasonIOWait, detail)
+            # (fd, mode), formatted only when a trace or a dump asks (proc.waitDetail).
+            proc.gopark(netpollblockcommit, gpp, waitReasonIOWait, (pd.fd, mode))
         except BaseException:
             # Python only: an exception thrown into the parked goroutine (Ctrl-C while
             # the main thread waits). Withdraw from the semaphore before unwinding.

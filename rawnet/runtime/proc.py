@@ -70,7 +70,7 @@ class G:
         self.p = p
         self.status = _Grunning
         self.waitreason = ""
-        self.waitdetail = ""  # what it waits on, for traces and dumps ("fd 7 read")
+        self.waitdetail: object = ""  # what it waits on, for traces and dumps: waitDetail
         self.waitunlockf: Callable[[G, Any], bool] | None = None
         self.waitlock: Any = None
         self.fn: Callable[..., Any] | None = None
@@ -213,11 +213,12 @@ def _g0(p: P) -> greenlet:
 
 # Go: src/runtime/proc.go gopark
 def gopark(
-    unlockf: Callable[[G, Any], bool] | None, lock: Any, reason: str, detail: str = ""
+    unlockf: Callable[[G, Any], bool] | None, lock: Any, reason: str, detail: object = ""
 ) -> None:
     """Park the running goroutine until goready. Once it is off its stack, g0 calls
     unlockf(g, lock); if that returns False the goroutine resumes at once. reason is
-    Go's wait reason ("IO wait"); detail says on what, for traces and dumps."""
+    Go's wait reason ("IO wait"); detail says on what, for traces and dumps (see
+    waitDetail; it is stored as given, so the park path formats nothing)."""
     gp = getg()
     p = gp.p
     if p is not getattr(_tls, "p", None):
@@ -258,6 +259,16 @@ def goready(gp: G) -> None:
 def _readier() -> str:
     g = getattr(getcurrent(), "rawnet_g", None)
     return f"G{g.goid}" if g is not None else getattr(_tls, "readier", "scheduler")
+
+
+def waitDetail(g: G) -> str:
+    """What a parked goroutine waits on, as text: "fd 7 read" for the poller's (fd,
+    mode) pairs, anything else as str()."""
+    d = g.waitdetail
+    if isinstance(d, tuple):
+        fd, mode = d
+        return f"fd {fd} {'read' if mode == netpoll.modeR else 'write'}"
+    return str(d)
 
 
 def _inject(p: P, gp: G) -> None:
@@ -320,7 +331,7 @@ def schedule(*_: Any) -> None:
 
 def _stopReason(p: P, gp: G) -> str:
     if p.parking is gp:
-        return " ".join(filter(None, (gp.waitreason, gp.waitdetail)))
+        return " ".join(filter(None, (gp.waitreason, waitDetail(gp))))
     return "end" if gp.status == _Gdead else "yield"
 
 

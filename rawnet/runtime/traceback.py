@@ -28,7 +28,7 @@ from . import proc, trace
 
 def _state(g: proc.G) -> str:
     if g.status == proc._Gwaiting:
-        return ", ".join(filter(None, (g.waitreason, g.waitdetail))) or "waiting"
+        return ", ".join(filter(None, (g.waitreason, proc.waitDetail(g)))) or "waiting"
     if g.status == proc._Grunnable:
         return "runnable"
     if g.status == proc._Gdead:
