@@ -33,6 +33,27 @@ def test_signal_is_received_by_a_parked_goroutine() -> None:
     assert got == [signal.SIGUSR2, signal.SIGUSR1]
 
 
+def test_other_python_handled_signals_are_not_received() -> None:
+    # CPython writes every signal with a Python handler to the wake-up fd; a SIGUSR2
+    # handled elsewhere (a profiler's SIGPROF, say) must not look like ours.
+    seen: list[int] = []
+    old = signal.signal(signal.SIGUSR2, lambda s, f: seen.append(s))
+    try:
+        with Notify(signal.SIGUSR1) as sigs:
+            got: list[int] = []
+            rawnet.go(lambda: got.append(sigs.Recv()))
+            rawnet.Gosched()
+            os.kill(os.getpid(), signal.SIGUSR2)
+            os.kill(os.getpid(), signal.SIGUSR1)
+            while not got:
+                rawnet.Gosched()
+                rawnet.Sleep(0.001)
+        assert got == [signal.SIGUSR1]
+        assert seen == [signal.SIGUSR2]
+    finally:
+        signal.signal(signal.SIGUSR2, old)
+
+
 def test_stop_restores_handlers_and_wakes_receivers() -> None:
     before = signal.getsignal(signal.SIGUSR1)
     sigs = Notify(signal.SIGUSR1)

@@ -51,6 +51,7 @@ class Signals:
         self._fd = FD(r, True, True)
         self._fd.Init("file", True)
         self._pending = bytearray()
+        self._sigs = frozenset(sigs)
         self._saved: dict[int, Any] = {}
         try:
             self._oldWakeup = signal.set_wakeup_fd(w, warn_on_full_buffer=False)
@@ -64,12 +65,16 @@ class Signals:
     def Recv(self) -> int:
         """Park the calling goroutine until one of the signals arrives; return it."""
         buf = bytearray(64)
-        while not self._pending:
-            n = self._fd.Read(buf)
-            self._pending += buf[:n]
-        signum = self._pending[0]
-        del self._pending[0]
-        return signum
+        while True:
+            while not self._pending:
+                n = self._fd.Read(buf)
+                self._pending += buf[:n]
+            signum = self._pending[0]
+            del self._pending[0]
+            # CPython writes every signal that has a Python handler to the wake-up fd,
+            # not only ours (a profiler's SIGPROF, say): skip the others.
+            if signum in self._sigs:
+                return signum
 
     # Go: src/os/signal/signal.go Stop
     def Stop(self) -> None:
