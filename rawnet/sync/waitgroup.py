@@ -14,9 +14,9 @@ to zero while there are waiters resets the word to 0 and releases the semaphore 
 waiter; each waiter checks, once woken, that nobody re-used the WaitGroup meanwhile.
 
 Where Python differs: Go's ``panic(string)`` is :class:`WaitGroupPanic`, whose
-``str()`` is Go's text; the word is a :class:`_Uint64`, an ``atomic.Int`` that wraps
-modulo 2**64 like Go's ``atomic.Uint64`` (``Add(-1)`` on a zero counter must give
-0xffffffff in the high half, not a negative Python int).
+``str()`` is Go's text; the word is an ``atomic.Uint64``, which wraps modulo 2**64 like Go's
+(``Add(-1)`` on a zero counter must give 0xffffffff in the high half, not a negative
+Python int).
 """
 
 from __future__ import annotations
@@ -24,22 +24,8 @@ from __future__ import annotations
 from ..runtime import atomic
 from ..runtime.sema import Sema, semacquire, semrelease
 
-_mask64 = (1 << 64) - 1
-
-
 class WaitGroupPanic(RuntimeError):
     """Go's ``panic(...)`` in sync/waitgroup.go: the WaitGroup was misused."""
-
-
-class _Uint64(atomic.Int):
-    """An atomic uint64 (Go: sync/atomic.Uint64): Add wraps around modulo 2**64."""
-
-    __slots__ = ()
-
-    def Add(self, delta: int) -> int:
-        with self._mu:
-            self.v = (self.v + delta) & _mask64
-            return self.v
 
 
 def _int32(x: int) -> int:
@@ -71,7 +57,7 @@ class WaitGroup:
     __slots__ = ("state", "sema")
 
     def __init__(self) -> None:
-        self.state = _Uint64(0)  # high 32 bits are the counter, low 32 bits the waiters
+        self.state = atomic.Uint64(0)  # high 32 bits are the counter, low 32 bits the waiters
         self.sema = Sema()
 
     # Go: src/sync/waitgroup.go WaitGroup.Add
