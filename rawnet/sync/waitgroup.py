@@ -24,6 +24,7 @@ from __future__ import annotations
 from ..runtime import atomic
 from ..runtime.sema import Sema, semacquire, semrelease
 
+
 class WaitGroupPanic(RuntimeError):
     """Go's ``panic(...)`` in sync/waitgroup.go: the WaitGroup was misused."""
 
