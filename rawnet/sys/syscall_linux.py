@@ -132,16 +132,37 @@ _openat = declare("openat", "openat", c_int, (c_int, c_char_p, c_int, c_uint))
 
 
 # ---------------------------------------------------------------------------------
-# Buffers. ctypes needs an address; these hand it one without copying where Python
-# allows (bytes, bytearray, writable memoryview) and with one copy for read-only views.
+# Buffers. ctypes needs an address. For a bytes object it passes the object's own
+# bytes; for anything else it needs a ctypes array laid over the caller's buffer
+# (``from_buffer``), which costs about 0.33 us, more than copying 8 KiB. So a write of
+# up to copyMax bytes from a bytearray or memoryview is made from a bytes copy, and
+# only larger writes, and every read (the kernel must fill the caller's own buffer),
+# pay for the view. The array types are made once per length.
+
+copyMax = 8192
+_arrays: dict[int, Any] = {}
+
+
+def _array(n: int) -> Any:
+    """ctypes.c_char * n, cached (a few lengths recur: the caller's buffer sizes)."""
+    t = _arrays.get(n)
+    if t is None:
+        if len(_arrays) >= 256:
+            _arrays.clear()
+        t = _arrays[n] = ctypes.c_char * n
+    return t
 
 
 def rbuf(p: Any) -> Any:
-    """A ctypes argument pointing at the bytes of p (no copy unless p is read-only)."""
+    """A ctypes argument pointing at the bytes of p (one copy if p is small or
+    read-only, none otherwise)."""
     if type(p) is bytes:
         return p
+    n = len(p)
+    if n <= copyMax:
+        return bytes(p)
     try:
-        return (ctypes.c_char * len(p)).from_buffer(p)
+        return _array(n).from_buffer(p)
     except TypeError:  # a read-only view: one copy
         return bytes(p)
 
@@ -184,7 +205,7 @@ def Accept4(fd: int, flags: int) -> tuple[int, Sockaddr | None]:
 def Read(fd: int, p: Any) -> int:
     n = len(p)
     # A ctypes view of the caller's writable buffer: the kernel reads into it, no copy.
-    return syscall(_read, fd, (ctypes.c_char * n).from_buffer(p), n)
+    return syscall(_read, fd, _array(n).from_buffer(p), n)
 
 
 def Write(fd: int, p: Any) -> int:
