@@ -40,7 +40,14 @@ def markers() -> list[tuple[str, str, str, int, str]]:
 
 def _pyname(lines: list[str], i: int) -> str:
     # The definition the marker annotates: the next def/class/assignment below it
-    # (or on the line itself, for trailing markers).
+    # (or on the line itself, for trailing markers). A marker ending in "(inlined)"
+    # annotates a Go helper inlined by hand into the function around it.
+    if lines[i].rstrip().endswith("(inlined)"):
+        for line in reversed(lines[:i]):
+            m = re.match(r"^\s*def\s+(\w+)", line)
+            if m:
+                return f"inlined in {m.group(1)}"
+        return "?"
     for line in lines[i : i + 4]:
         m = DEF.match(line)
         if m:

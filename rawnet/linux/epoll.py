@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import platform
+import struct
 
 from ..sys.gate import syscall
 from ..sys.libc import c_int, declare
@@ -23,6 +24,11 @@ class epoll_event(ctypes.Structure):
         _pack_ = 1
     _fields_ = [("events", ctypes.c_uint32), ("data", ctypes.c_uint64)]
 
+
+# The same layout for the struct module, to decode a whole array of events at once.
+eventLayout = struct.Struct("=IQ" if _packed else "=I4xQ")
+eventSize = ctypes.sizeof(epoll_event)
+assert eventLayout.size == eventSize
 
 _epoll_create1 = declare("epoll_create1", "epoll_create1", c_int, (c_int,))
 _epoll_ctl = declare(

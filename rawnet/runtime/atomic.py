@@ -25,7 +25,9 @@ takes a small lock around its read-modify-write operations (``_Locked*`` below),
 which is what rawnet did everywhere before: it cost 13% of the echo server's round
 trips/s (bench/README.md).
 
-``Load``/``Store`` are plain attribute accesses in both builds. The code that uses
+``Load``/``Store`` are plain attribute accesses in both builds, so the hottest paths
+(fdMutex.rwlock, netpollcheckerr) read ``.v`` directly, as Go's compiler turns Load
+into a plain load instruction. The code that uses
 these keeps Go's exact order of atomic operations, which is what the poller's
 lock-free handshakes rely on.
 """

@@ -66,6 +66,7 @@ pollEventErr = 1 << 1
 pollExpiredReadDeadline = 1 << 2
 pollExpiredWriteDeadline = 1 << 3
 pollFDSeq = 4  # shift of the 20-bit fdseq field
+_pollErrorBits = pollClosing | pollEventErr | pollExpiredReadDeadline | pollExpiredWriteDeadline
 pollFDSeqBits = 20
 pollFDSeqMask = (1 << pollFDSeqBits) - 1
 
@@ -456,7 +457,9 @@ def netpollready(toRun: list[G], pd: pollDesc, mode: int) -> int:
 
 # Go: src/runtime/netpoll.go netpollcheckerr
 def netpollcheckerr(pd: pollDesc, mode: int) -> int:
-    info = pd.info()
+    info = pd.atomicInfo.v  # pd.info(), inlined
+    if info & _pollErrorBits == 0:
+        return pollNoError  # the common case, in one test
     if info & pollClosing:
         return pollErrClosing
     if (mode == modeR and info & pollExpiredReadDeadline) or (
@@ -512,14 +515,13 @@ def netpollblock(pd: pollDesc, mode: int, waitio: bool) -> bool:
     # because runtime_pollUnblock/runtime_pollSetDeadline/deadlineimpl do the opposite:
     # store to closing/rd/wd, publishInfo, load of rg/wg.
     if waitio or netpollcheckerr(pd, mode) == pollNoError:
-        gp = proc.getg()
         try:
             # (fd, mode), formatted only when a trace or a dump asks (proc.waitDetail).
             proc.gopark(netpollblockcommit, gpp, waitReasonIOWait, (pd.fd, mode))
         except BaseException:
             # Python only: an exception thrown into the parked goroutine (Ctrl-C while
             # the main thread waits). Withdraw from the semaphore before unwinding.
-            if gpp.CompareAndSwap(gp, pdNil):
+            if gpp.CompareAndSwap(proc.getg(), pdNil):
                 netpollAdjustWaiters(-1)
             raise
     # Be careful to not lose concurrent pdReady notification.
@@ -535,7 +537,7 @@ def netpollunblock(pd: pollDesc, mode: int, ioready: bool) -> G | None:
     return the goroutine parked on it, if any, for the caller to ready."""
     gpp = pd.rg if mode == modeR else pd.wg
     while True:
-        old = gpp.Load()
+        old = gpp.v  # gpp.Load(), inlined
         if old == pdReady:
             return None
         if old == pdNil and not ioready:

@@ -180,7 +180,7 @@ class fdMutex:
         mutexBit, mutexWait, mutexMask = _readBits if read else _writeBits
         mutexSema = self.rsema if read else self.wsema
         while True:
-            old = self.state.Load()
+            old = self.state.v  # state.Load(), inlined
             if old & mutexClosed != 0:
                 return False
             if old & mutexBit == 0:
@@ -207,7 +207,7 @@ class fdMutex:
         mutexBit, mutexWait, mutexMask = _readBits if read else _writeBits
         mutexSema = self.rsema if read else self.wsema
         while True:
-            old = self.state.Load()
+            old = self.state.v  # state.Load(), inlined
             if old & mutexBit == 0 or old & mutexRefMask == 0:
                 raise fdMutexPanic(inconsistentMsg)
             # Drop lock, drop reference and wake a waiter if present.

@@ -150,48 +150,58 @@ class FD:
         if self.fdmu.rwunlock(False):
             self.destroy()
 
-    # Go: src/internal/poll/fd_posix.go FD.eofError
-    def eofError(self, n: int) -> int:
-        """n, or EOF raised if a zero-byte read means end of stream."""
-        if n == 0 and self.ZeroReadIsEOF:
-            raise EOF()
-        return n
-
     # Go: src/internal/poll/fd_unix.go FD.Read
     def Read(self, p: Any) -> int:
         """Read into the writable buffer p; return the count, raise EOF at end of stream."""
-        self.readLock()
+        # Read and Write run once per message, so the one-line helpers Go's compiler
+        # inlines into them are inlined here by hand, each marked with the Go call it
+        # replaces: a CPython call costs about as much as a line of real work. The
+        # helpers keep their own functions for every other caller.
+        if not self.fdmu.rwlock(True):  # fd.readLock()
+            raise errClosing(self.isFile)
         try:
             if len(p) == 0:
                 # If the caller wanted a zero byte read, return immediately without
                 # trying to read from the kernel.
                 return 0
+            pd = self.pd
             if self.drained:
                 self.drained = False
-                self.pd.waitRead(self.isFile)  # see shortread above
+                pd.wait(modeR, self.isFile)  # see shortread above
             else:
-                self.pd.prepareRead(self.isFile)
+                pd.prepare(modeR, self.isFile)  # fd.pd.prepareRead(fd.isFile)
             if self.IsStream and len(p) > maxRW:
                 p = memoryview(p)[:maxRW]
             while True:
-                n = ignoringEINTRIO(sc.Read, self.Sysfd, p)
-                if n < 0:
-                    if n == -EAGAIN and self.pd.pollable():
-                        self.pd.waitRead(self.isFile)
-                        continue
-                    raise Errno(-n)
-                if shortread and self.IsStream and self.pd.pollable():
-                    self.drained = 0 < n < len(p)
-                return self.eofError(n)
+                # Go: src/internal/poll/fd_unix.go ignoringEINTRIO (inlined)
+                n = sc.Read(self.Sysfd, p)
+                if n >= 0:
+                    break
+                if n == -EINTR:
+                    continue
+                if n == -EAGAIN and pd.runtimeCtx is not None:  # fd.pd.pollable()
+                    pd.wait(modeR, self.isFile)  # fd.pd.waitRead(fd.isFile)
+                    continue
+                raise Errno(-n)
+            if shortread and self.IsStream and pd.runtimeCtx is not None:
+                self.drained = 0 < n < len(p)
+            # Go: src/internal/poll/fd_posix.go FD.eofError (inlined)
+            if n == 0 and self.ZeroReadIsEOF:
+                raise EOF()
+            return n
         finally:
-            self.readUnlock()
+            if self.fdmu.rwunlock(True):  # fd.readUnlock()
+                self.destroy()
 
     # Go: src/internal/poll/fd_unix.go FD.Write
     def Write(self, p: Any) -> int:
         """Write all of p, waiting for the socket to drain as needed; return len(p)."""
-        self.writeLock()
+        # The same hand-inlining as in Read.
+        if not self.fdmu.rwlock(False):  # fd.writeLock()
+            raise errClosing(self.isFile)
         try:
-            self.pd.prepareWrite(self.isFile)
+            pd = self.pd
+            pd.prepare(modeW, self.isFile)  # fd.pd.prepareWrite(fd.isFile)
             nn = 0
             total = len(p)
             view = p
@@ -205,7 +215,9 @@ class FD:
                     chunk = view[nn:end]
                 else:
                     chunk = p
-                n = ignoringEINTRIO(sc.Write, self.Sysfd, chunk)
+                n = sc.Write(self.Sysfd, chunk)  # ignoringEINTRIO, as in Read
+                if n == -EINTR:
+                    continue
                 if n > end - nn:
                     # Invalid return from write (Go issue 61060).
                     raise RuntimeError(f"invalid return from write: got {n} from a write of "
@@ -214,15 +226,16 @@ class FD:
                     nn += n
                 if nn == total:
                     return nn
-                if n == -EAGAIN and self.pd.pollable():
-                    _wait(self.pd.waitWrite, self.isFile, nn)
+                if n == -EAGAIN and pd.runtimeCtx is not None:  # fd.pd.pollable()
+                    _wait(pd, modeW, self.isFile, nn)  # fd.pd.waitWrite(fd.isFile)
                     continue
                 if n < 0:
                     raise _written(Errno(-n), nn)
                 if n == 0:
                     raise _written(ErrUnexpectedEOF(), nn)
         finally:
-            self.writeUnlock()
+            if self.fdmu.rwunlock(False):  # fd.writeUnlock()
+                self.destroy()
 
     # Go: src/internal/poll/fd_unix.go FD.Accept
     def Accept(self) -> tuple[int, Sockaddr | None, str, Errno | None]:
@@ -340,17 +353,8 @@ def _written(err: BaseException, n: int) -> BaseException:
     return err
 
 
-def _wait(waitf: Callable[[bool], None], isFile: bool, nn: int) -> None:
+def _wait(pd: pollDesc, mode: int, isFile: bool, nn: int) -> None:
     try:
-        waitf(isFile)
+        pd.wait(mode, isFile)
     except BaseException as e:
         raise _written(e, nn) from None
-
-
-# Go: src/internal/poll/fd_unix.go ignoringEINTRIO
-def ignoringEINTRIO(fn: Callable[[int, Any], int], fd: int, p: Any) -> int:
-    """Call fn(fd, p) until it does not fail with EINTR."""
-    while True:
-        n = fn(fd, p)
-        if n != -EINTR:
-            return n
