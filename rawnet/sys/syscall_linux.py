@@ -205,7 +205,7 @@ def Accept4(fd: int, flags: int) -> tuple[int, Sockaddr | None]:
 def Read(fd: int, p: Any) -> int:
     n = len(p)
     # A ctypes view of the caller's writable buffer: the kernel reads into it, no copy.
-    return syscall(_read, fd, _array(n).from_buffer(p), n)
+    return syscall(_read, fd, (_arrays.get(n) or _array(n)).from_buffer(p), n)
 
 
 def Write(fd: int, p: Any) -> int:
