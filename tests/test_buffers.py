@@ -1,0 +1,94 @@
+"""Read and Write with every kind of buffer a caller may pass, on both sides of the
+scratch-buffer threshold (rawnet/sys/syscall_linux.py copyMax): the bytes must land in
+the caller's buffer, never past what it asked for, and a buffer that cannot be written
+must be refused before any byte is consumed."""
+
+from __future__ import annotations
+
+import array
+import ctypes
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nettest import close_all, pair
+
+from rawnet.sys import syscall_linux as sc
+
+pytestmark = pytest.mark.timeout(60)
+
+sizes = st.sampled_from([1, 63, 64, 4096, sc.copyMax - 1, sc.copyMax, sc.copyMax + 1, 65536])
+
+
+def _read_into(conn: object, view: object, n: int) -> int:
+    got = 0
+    while got < n:
+        got += conn.Read(view[got:])  # type: ignore[attr-defined,index]
+    return got
+
+
+@settings(max_examples=25, deadline=None)
+@given(size=sizes, kind=st.sampled_from(["bytearray", "memoryview", "offset-view"]),
+       wkind=st.sampled_from(["bytes", "bytearray", "memoryview", "array"]))
+def test_read_write_every_buffer_kind(size: int, kind: str, wkind: str) -> None:
+    ln, c, s = pair()
+    try:
+        payload = bytes((i * 7 + size) & 0xFF for i in range(size))
+        src: object = {"bytes": payload, "bytearray": bytearray(payload),
+                       "memoryview": memoryview(bytearray(payload)),
+                       "array": array.array("B", payload)}[wkind]
+        assert c.Write(src) == size
+        backing = bytearray(b"\xee" * (size + 16))
+        if kind == "bytearray":
+            view: object = bytearray(size)
+            _read_into(s, memoryview(view), size)  # type: ignore[arg-type]
+            got = bytes(view)  # type: ignore[arg-type]
+        elif kind == "memoryview":
+            _read_into(s, memoryview(backing)[:size], size)
+            got = bytes(backing[:size])
+            assert backing[size:] == b"\xee" * 16  # nothing written past the view
+        else:
+            _read_into(s, memoryview(backing)[8 : 8 + size], size)
+            got = bytes(backing[8 : 8 + size])
+            assert backing[:8] == b"\xee" * 8 and backing[8 + size :] == b"\xee" * 8
+        assert got == payload
+    finally:
+        close_all(c, s, ln)
+
+
+@pytest.mark.parametrize("size", [64, sc.copyMax + 1])
+def test_read_into_one_bytearray_fills_only_what_arrived(size: int) -> None:
+    ln, c, s = pair()
+    try:
+        c.Write(b"abc")
+        buf = bytearray(b"z" * size)
+        assert s.Read(buf) == 3
+        assert buf[:3] == b"abc" and buf[3:] == b"z" * (size - 3)
+    finally:
+        close_all(c, s, ln)
+
+
+@pytest.mark.parametrize("size", [64, sc.copyMax + 1])
+def test_read_into_read_only_buffer_is_refused_and_loses_nothing(size: int) -> None:
+    ln, c, s = pair()
+    try:
+        c.Write(b"hello")
+        with pytest.raises(TypeError):
+            s.Read(memoryview(b"x" * size))
+        buf = bytearray(16)
+        assert s.Read(buf) == 5 and buf[:5] == b"hello"
+    finally:
+        close_all(c, s, ln)
+
+
+def test_read_into_ctypes_and_array_buffers() -> None:
+    # Buffers a bytes slice assignment cannot fill go through the zero-copy view.
+    ln, c, s = pair()
+    try:
+        c.Write(b"0123456789")
+        cbuf = (ctypes.c_char * 4)()
+        assert s.Read(cbuf) == 4 and cbuf.raw == b"0123"
+        abuf = array.array("B", bytes(6))
+        assert s.Read(abuf) == 6 and abuf.tobytes() == b"456789"
+    finally:
+        close_all(c, s, ln)
