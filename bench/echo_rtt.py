@@ -1,15 +1,17 @@
 """Round trips per second of the echo server against a compiled load generator.
 
     python3 bench/echo_rtt.py [--conns 1,50] [--size 64] [--seconds 3] [--runs 3]
-                              [--rev NAME=GITREV ...] [--no-go]
+                              [--rev NAME=GITREV ...] [--no-hooks NAME] [--no-go]
 
 Builds bench/echoload.c with cc, starts each server (rawnet's `python -m rawnet echo`,
 and Go's bench/go_echo.go when `go` is installed) pinned to CPU 0, the load generator
 on CPU 1, and prints a markdown table: median round trips/s (min-max over runs) and
 the ratio to Go. ``--rev old=abc123`` adds rawnet as it was at that commit (checked
 out with ``git worktree`` into a temporary folder), so that a change is measured
-against its parent in the same run. Absolute numbers on a shared 2-core machine are
-noise; compare the ratios of one run.
+against its parent in the same run. ``--no-hooks stripped`` adds the working tree's
+rawnet with its tracing and fault-injection hooks cut out (the gate's hook test and
+the runtime trace's ``if trace.enabled`` tests), to price what they cost when off.
+Absolute numbers on a shared 2-core machine are noise; compare the ratios of one run.
 """
 
 from __future__ import annotations
@@ -26,7 +28,24 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def build(tmp: str, revs: list[str], go: bool) -> dict[str, list[str]]:
+def strip_hooks(dest: str) -> None:
+    """Copy rawnet to dest with the disabled-hook tests removed from the hot paths."""
+    src = os.path.join(os.path.dirname(HERE), "rawnet")
+    pkg = os.path.join(dest, "rawnet")
+    shutil.copytree(src, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    cuts = [("sys/gate.py", "    if _hooks:\n        return _hooked(entry, args)\n", ""),
+            ("runtime/proc.py", "if trace.enabled:", "if False:")]
+    for rel, old, new in cuts:
+        path = os.path.join(pkg, rel)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if old not in text:
+            raise SystemExit(f"--no-hooks: {rel} no longer contains {old!r}")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, new))
+
+
+def build(tmp: str, revs: list[str], go: bool, nohooks: str = "") -> dict[str, list[str]]:
     load = os.path.join(tmp, "echoload")
     subprocess.run(["cc", "-O2", "-o", load, os.path.join(HERE, "echoload.c")], check=True)
     servers = {"rawnet": [sys.executable, "-m", "rawnet", "echo"]}
@@ -36,6 +55,11 @@ def build(tmp: str, revs: list[str], go: bool) -> dict[str, list[str]]:
         subprocess.run(["git", "-C", HERE, "worktree", "add", "--detach", tree, rev],
                        check=True, capture_output=True)
         servers[name] = ["env", f"PYTHONPATH={tree}", sys.executable, "-m", "rawnet", "echo"]
+    if nohooks:
+        tree = os.path.join(tmp, "nohooks")
+        strip_hooks(tree)
+        servers[nohooks] = ["env", f"PYTHONPATH={tree}", sys.executable, "-m", "rawnet",
+                            "echo"]
     if go and shutil.which("go"):
         exe = os.path.join(tmp, "go_echo")
         env = {**os.environ, "GOCACHE": os.path.join(tmp, "gocache"), "GO111MODULE": "off"}
@@ -76,12 +100,14 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--rev", action="append", default=[], help="NAME=GITREV")
+    ap.add_argument("--no-hooks", default="", metavar="NAME",
+                    help="also run rawnet with its tracing/fault hooks cut out, as NAME")
     ap.add_argument("--no-go", action="store_true")
     ap.add_argument("--base", default="", help="the server the ratios are against")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            table(a, build(tmp, a.rev, not a.no_go))
+            table(a, build(tmp, a.rev, not a.no_go, a.no_hooks))
         finally:
             subprocess.run(["git", "-C", HERE, "worktree", "prune"], check=False)
 
