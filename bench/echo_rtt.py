@@ -48,7 +48,11 @@ def strip_hooks(dest: str) -> None:
 def build(tmp: str, revs: list[str], go: bool, nohooks: str = "") -> dict[str, list[str]]:
     load = os.path.join(tmp, "echoload")
     subprocess.run(["cc", "-O2", "-o", load, os.path.join(HERE, "echoload.c")], check=True)
-    servers = {"rawnet": [sys.executable, "-m", "rawnet", "echo"]}
+    # Every server runs with its own tree first on sys.path and with cwd=tmp:
+    # ``python -m`` puts the working directory first, so a server started from the
+    # checkout would import the checkout's rawnet whatever PYTHONPATH says.
+    root = os.path.dirname(HERE)
+    servers = {"rawnet": ["env", f"PYTHONPATH={root}", sys.executable, "-m", "rawnet", "echo"]}
     for spec in revs:
         name, rev = spec.split("=", 1)
         tree = os.path.join(tmp, "rev-" + name)
@@ -76,11 +80,12 @@ def pinned(cpu: int, cmd: list[str]) -> list[str]:
     return cmd
 
 
-def run_one(server: list[str], load: list[str], conns: int, size: int, secs: float) -> float:
+def run_one(server: list[str], load: list[str], conns: int, size: int, secs: float,
+            cwd: str) -> float:
     # stderr: the servers report every reset connection (the load generator closes
     # with RST), which is noise here.
     p = subprocess.Popen(pinned(0, [*server, "127.0.0.1:0"]), stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True)
+                         stderr=subprocess.DEVNULL, text=True, cwd=cwd)
     try:
         assert p.stdout is not None
         port = p.stdout.readline().rsplit(":", 1)[1].strip()
@@ -107,12 +112,12 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            table(a, build(tmp, a.rev, not a.no_go, a.no_hooks))
+            table(a, build(tmp, a.rev, not a.no_go, a.no_hooks), tmp)
         finally:
             subprocess.run(["git", "-C", HERE, "worktree", "prune"], check=False)
 
 
-def table(a: argparse.Namespace, servers: dict[str, list[str]]) -> None:
+def table(a: argparse.Namespace, servers: dict[str, list[str]], cwd: str) -> None:
     load = servers.pop("_load")
     base = a.base or ("go" if "go" in servers else "rawnet")
     print(f"| server | conns | size | round trips/s (median, min-max of {a.runs}) "
@@ -122,7 +127,7 @@ def table(a: argparse.Namespace, servers: dict[str, list[str]]) -> None:
         results: dict[str, list[float]] = {name: [] for name in servers}
         for _ in range(a.runs):  # interleaved, so that drift hits every server alike
             for name, cmd in servers.items():
-                results[name].append(run_one(cmd, load, conns, a.size, a.seconds))
+                results[name].append(run_one(cmd, load, conns, a.size, a.seconds, cwd))
         ref = statistics.median(results[base])
         for name, rs in results.items():
             med = statistics.median(rs)
