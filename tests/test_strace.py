@@ -59,8 +59,21 @@ def window(text: str, own_file: str) -> list[str]:
     end = next(i for i, x in enumerate(lines) if '"RAWNET-TRACE-END"' in x)
     probe = re.compile(rf"^\S+ +(getsockname|getpeername)\(.*\[{PROBE_SOCKLEN}( => \d+)?\]\) "
                        r"|SOL_TCP, TCP_INFO, ")
-    return [x for x in lines[begin + 1:end]
-            if f"<{own_file}>" not in x and not probe.search(x) and "+++ exited" not in x]
+    kept: list[str] = []
+    cut: set[str] = set()  # threads whose dropped call was split: drop its resumption too
+    for i in range(begin, end):
+        x = lines[i]
+        tid = x.split(" ", 1)[0]
+        if tid in cut and RESUMED.match(x):
+            cut.discard(tid)
+            continue
+        if (i == begin or f"<{own_file}>" in x or probe.search(x)
+                or "+++ exited" in x):
+            if x.endswith(UNFINISHED):
+                cut.add(tid)
+            continue
+        kept.append(x)
+    return kept
 
 
 def merged(lines: list[str]) -> dict[str, list[str]]:
