@@ -80,10 +80,6 @@ class pollDesc:
     def prepareRead(self, isFile: bool) -> None:
         self.prepare(modeR, isFile)
 
-    # Go: src/internal/poll/fd_poll_runtime.go pollDesc.prepareWrite
-    def prepareWrite(self, isFile: bool) -> None:
-        self.prepare(modeW, isFile)
-
     # Go: src/internal/poll/fd_poll_runtime.go pollDesc.wait
     def wait(self, mode: int, isFile: bool) -> None:
         if self.runtimeCtx is None:

@@ -140,23 +140,14 @@ class FD:
         if self.fdmu.rwunlock(True):
             self.destroy()
 
-    # Go: src/internal/poll/fd_mutex.go FD.writeLock
-    def writeLock(self) -> None:
-        if not self.fdmu.rwlock(False):
-            raise errClosing(self.isFile)
-
-    # Go: src/internal/poll/fd_mutex.go FD.writeUnlock
-    def writeUnlock(self) -> None:
-        if self.fdmu.rwunlock(False):
-            self.destroy()
-
     # Go: src/internal/poll/fd_unix.go FD.Read
     def Read(self, p: Any) -> int:
         """Read into the writable buffer p; return the count, raise EOF at end of stream."""
         # Read and Write run once per message, so the one-line helpers Go's compiler
         # inlines into them are inlined here by hand, each marked with the Go call it
-        # replaces: a CPython call costs about as much as a line of real work. The
-        # helpers keep their own functions for every other caller.
+        # replaces: a CPython call costs about as much as a line of real work. Helpers
+        # that other callers use (readLock, prepareRead, waitRead) keep their functions;
+        # those only Read and Write used have "(inlined)" markers instead.
         if not self.fdmu.rwlock(True):  # fd.readLock()
             raise errClosing(self.isFile)
         try:
@@ -197,11 +188,13 @@ class FD:
     def Write(self, p: Any) -> int:
         """Write all of p, waiting for the socket to drain as needed; return len(p)."""
         # The same hand-inlining as in Read.
-        if not self.fdmu.rwlock(False):  # fd.writeLock()
+        # Go: src/internal/poll/fd_mutex.go FD.writeLock (inlined)
+        if not self.fdmu.rwlock(False):
             raise errClosing(self.isFile)
         try:
             pd = self.pd
-            pd.prepare(modeW, self.isFile)  # fd.pd.prepareWrite(fd.isFile)
+            # Go: src/internal/poll/fd_poll_runtime.go pollDesc.prepareWrite (inlined)
+            pd.prepare(modeW, self.isFile)
             nn = 0
             total = len(p)
             view = p
@@ -234,7 +227,8 @@ class FD:
                 if n == 0:
                     raise _written(ErrUnexpectedEOF(), nn)
         finally:
-            if self.fdmu.rwunlock(False):  # fd.writeUnlock()
+            # Go: src/internal/poll/fd_mutex.go FD.writeUnlock (inlined)
+            if self.fdmu.rwunlock(False):
                 self.destroy()
 
     # Go: src/internal/poll/fd_unix.go FD.Accept
