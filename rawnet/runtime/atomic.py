@@ -22,8 +22,8 @@ is in Go. Two conditions keep this true, and the code below respects both:
 
 A build without the GIL (``python3.13t``) has no such guarantee; there every word
 takes a small lock around its read-modify-write operations (``_Locked*`` below),
-which is what rawnet did everywhere before: it cost 13% of the echo server's round
-trips/s (bench/README.md).
+which is what rawnet did everywhere before: removing those locks made the echo server
+1.25x faster (bench/README.md).
 
 ``Load``/``Store`` are plain attribute accesses in both builds, so the hottest paths
 (fdMutex.rwlock, netpollcheckerr) read ``.v`` directly, as Go's compiler turns Load

@@ -310,25 +310,21 @@ def poll_runtime_pollClose(pd: pollDesc) -> None:
 
 # Go: src/runtime/netpoll.go poll_runtime_pollReset
 def poll_runtime_pollReset(pd: pollDesc, mode: int) -> int:
-    # netpollcheckerr runs only when an error bit is set (the test it starts with,
-    # inlined): this runs before every Read and Write.
-    if pd.atomicInfo.v & _pollErrorBits:
-        errcode = netpollcheckerr(pd, mode)
-        if errcode != pollNoError:
-            return errcode
+    errcode = netpollcheckerr(pd, mode)
+    if errcode != pollNoError:
+        return errcode
     if mode == modeR:
-        pd.rg.v = pdNil  # pd.rg.Store(pdNil), inlined
+        pd.rg.Store(pdNil)
     elif mode == modeW:
-        pd.wg.v = pdNil
+        pd.wg.Store(pdNil)
     return pollNoError
 
 
 # Go: src/runtime/netpoll.go poll_runtime_pollWait
 def poll_runtime_pollWait(pd: pollDesc, mode: int) -> int:
-    if pd.atomicInfo.v & _pollErrorBits:  # as in poll_runtime_pollReset
-        errcode = netpollcheckerr(pd, mode)
-        if errcode != pollNoError:
-            return errcode
+    errcode = netpollcheckerr(pd, mode)
+    if errcode != pollNoError:
+        return errcode
     if backend.level_triggered:
         backend.netpollarm(pd, mode)
     while not netpollblock(pd, mode, False):
@@ -485,7 +481,7 @@ def netpollblockcommit(gp: G, gpp: atomic.Value[Any]) -> bool:
         # Bump the count of goroutines waiting for the poller. The scheduler uses this
         # to decide whether to block waiting for the poller if there is nothing else
         # for it to do.
-        netpollWaiters.Add(1)  # netpollAdjustWaiters(1), inlined
+        netpollAdjustWaiters(1)
     return r
 
 

@@ -231,7 +231,7 @@ def Read(fd: int, p: Any) -> int:
             p[:r] = sc.mv[:r]
         return r
     # A ctypes view of the caller's writable buffer: the kernel reads into it, no copy.
-    return syscall(_read, fd, (_arrays.get(n) or _array(n)).from_buffer(p), n)
+    return syscall(_read, fd, _array(n).from_buffer(p), n)
 
 
 def Write(fd: int, p: Any) -> int:
