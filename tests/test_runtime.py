@@ -4,9 +4,11 @@ reporting, and the poller's delay rules."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 
+import greenlet
 import pytest
 
 import rawnet
@@ -49,6 +51,49 @@ def test_gosched_interleaves() -> None:
     rawnet.go(worker, "y")
     wg.Wait()
     assert order == [("x", 0), ("y", 0), ("x", 1), ("y", 1), ("x", 2), ("y", 2)]
+
+
+def test_park_switches_straight_to_the_next_started_goroutine() -> None:
+    # Two running goroutines yielding to each other: every switch goes G -> G, none
+    # through the scheduler greenlet (g0), once both have started.
+    wg = rawnet.WaitGroup()
+    switches: list[tuple[object, object]] = []
+
+    def worker() -> None:
+        for _ in range(5):
+            rawnet.Gosched()
+        wg.Done()
+
+    wg.Add(2)
+    a, b = rawnet.go(worker), rawnet.go(worker)
+    rawnet.Gosched()  # both start (g0 starts new goroutines), then run on their own
+    old = greenlet.settrace(lambda event, args: switches.append(args))
+    try:
+        wg.Wait()
+    finally:
+        greenlet.settrace(old)
+    direct = [pair for pair in switches if set(pair) == {a.gr, b.gr}]
+    # 4 more yields each after the first: 7 or 8 of them hand over directly (the
+    # rest go through g0 only when a goroutine ends, to its greenlet's parent).
+    assert len(direct) >= 7, switches
+
+
+def test_goroutines_started_by_goroutines_do_not_nest() -> None:
+    # Each goroutine starts the next and parks. Were each started from its parent's
+    # stack, a greenlet's first frame would inherit that depth and the chain would
+    # hit RecursionError long before 3 * sys.getrecursionlimit() goroutines.
+    n = 3 * sys.getrecursionlimit()
+    wg = rawnet.WaitGroup()
+    wg.Add(n)
+
+    def chain(i: int) -> None:
+        if i + 1 < n:
+            rawnet.go(chain, i + 1)
+        rawnet.Gosched()
+        wg.Done()
+
+    rawnet.go(chain, 0)
+    wg.Wait()
 
 
 def test_sleep_orders_goroutines_by_deadline() -> None:

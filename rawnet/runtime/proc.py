@@ -6,11 +6,19 @@ The model, and where it differs from Go:
   belongs for its whole life to the thread that created it. Go's Ps float between
   threads (Ms); here there is one P per OS thread that uses rawnet, created lazily,
   and a G always runs on its own P. There is no work stealing.
-* Each P has a scheduler greenlet, its ``g0``, which runs :func:`schedule`: pick a
-  runnable G (:func:`findRunnable`), switch into it, and come back when it parks or
-  ends. ``gopark`` switches from the G to ``g0``; ``goready`` puts a G back on its P's
-  run queue, directly if called on that P's thread, through the P's injection queue
-  and a wake-up otherwise.
+* A G that parks (``gopark``) or yields (``Gosched``) runs Go's ``park_m`` and
+  ``schedule`` on its own stack and switches straight to the next runnable G of its P
+  (:func:`execute`). Go first moves to the scheduler stack, ``g0``, because another
+  thread could otherwise ready the G and run it while it is still on its stack; here
+  only the G's own thread ever switches into it, so that cannot happen, and the direct
+  switch saves a second greenlet switch per park.
+* When no G is runnable right away, the parking G switches to its P's ``g0`` greenlet,
+  which runs :func:`findRunnable`: fire timers, take Gs readied by other threads,
+  poll the network, and block if there is nothing to do. Only ``g0`` blocks, so an
+  exception raised in the poller (Ctrl-C) unwinds the scheduler, not some goroutine.
+  A G whose function returns also lands on ``g0``, its greenlet's parent.
+* ``goready`` puts a G back on its P's run queue, directly if called on that P's
+  thread, through the P's injection queue and a wake-up otherwise.
 * The thread's own main greenlet is a G too, so a plain script that calls
   ``Listen``/``Accept``/``Read`` just works: parking it runs the scheduler in the same
   thread, and the other goroutines of that thread run while it waits.
@@ -93,9 +101,7 @@ class P:
         self.note = threading.Lock()  # held while nobody sleeps; release = wake-up
         self.note.acquire()
         self.g0: greenlet | None = None
-        self.curg: G | None = None
-        self.parking: G | None = None  # the G that just switched to g0 to park
-        self.schedtick = 0
+        self.schedtick = 0  # Gs run so far: every 61st, a busy P polls the network
 
 
 class schedt:
@@ -177,6 +183,8 @@ def _goroutine_main() -> None:
         goexit_hook(g, e)
     finally:
         g.status = _Gdead
+        if trace.enabled:
+            trace.goStop(g, g.p, "end")
 
 
 # Go: src/runtime/proc.go newproc
@@ -207,7 +215,7 @@ def _g0(p: P) -> greenlet:
         root = getcurrent()
         while root.parent is not None:
             root = root.parent
-        g0 = p.g0 = greenlet(schedule, parent=root)
+        g0 = p.g0 = greenlet(mstart, parent=root)
     return g0
 
 
@@ -215,21 +223,18 @@ def _g0(p: P) -> greenlet:
 def gopark(
     unlockf: Callable[[G, Any], bool] | None, lock: Any, reason: str, detail: object = ""
 ) -> None:
-    """Park the running goroutine until goready. Once it is off its stack, g0 calls
-    unlockf(g, lock); if that returns False the goroutine resumes at once. reason is
-    Go's wait reason ("IO wait"); detail says on what, for traces and dumps (see
-    waitDetail; it is stored as given, so the park path formats nothing)."""
+    """Park the running goroutine until goready. unlockf(g, lock) runs once the
+    goroutine is committed to parking; if that returns False the goroutine resumes at
+    once. reason is Go's wait reason ("IO wait"); detail says on what, for traces and
+    dumps (see waitDetail; it is stored as given, so the park path formats nothing)."""
     gp = getg()
     p = gp.p
     if p is not getattr(_tls, "p", None):
         throw("gopark: goroutine used from a thread other than its own")
-    gp.waitunlockf = unlockf
-    gp.waitlock = lock
     gp.waitreason = reason
     gp.waitdetail = detail
     gp.status = _Gwaiting
-    p.parking = gp
-    _g0(p).switch()
+    park_m(p, gp, unlockf, lock)
 
 
 # Go: src/runtime/proc.go goparkunlock
@@ -301,53 +306,76 @@ def injectglist(glist: list[G]) -> None:
 def Gosched() -> None:
     """Yield: let the other runnable goroutines of this thread run first."""
     gp = getg()
+    p = gp.p
+    if trace.enabled:
+        trace.goStop(gp, p, "yield")
     gp.status = _Grunnable
-    gp.p.runq.append(gp)
-    _g0(gp.p).switch()
-
-
-# Go: src/runtime/proc.go schedule
-def schedule(*_: Any) -> None:
-    """The body of every g0: forever finish the last park, find a runnable G, run it.
-
-    Control comes back here whenever the running G parks (gopark), yields (Gosched) or
-    ends (its greenlet returns to its parent, g0).
-    """
-    p = getp()
-    while True:
-        if p.parking is not None:
-            park_m(p)
-        gp = findRunnable(p)
-        gp.status = _Grunning
-        p.curg = gp
-        p.schedtick += 1
-        if trace.enabled:
-            trace.goStart(gp, p)
-        gp.gr.switch()
-        p.curg = None
-        if trace.enabled:
-            trace.goStop(gp, p, _stopReason(p, gp))
-
-
-def _stopReason(p: P, gp: G) -> str:
-    if p.parking is gp:
-        return " ".join(filter(None, (gp.waitreason, waitDetail(gp))))
-    return "end" if gp.status == _Gdead else "yield"
+    p.runq.append(gp)
+    schedule(p)
 
 
 # Go: src/runtime/proc.go park_m
-def park_m(p: P) -> None:
-    """On g0, once the parking G is off its stack: run its unlockf; if that says no,
-    the G runs again next."""
-    gp = p.parking
-    assert gp is not None
-    p.parking = None
-    unlockf, lock = gp.waitunlockf, gp.waitlock
-    gp.waitunlockf = gp.waitlock = None
+def park_m(p: P, gp: G, unlockf: Callable[[G, Any], bool] | None, lock: Any) -> None:
+    """Run gp's unlockf; if that says no, gp runs on, else schedule another G.
+
+    Go runs this on g0, after gp is off its stack. Here it runs on gp's stack (see the
+    module docstring): once unlockf has published gp (as netpollblockcommit does, in
+    the poll descriptor), another thread may ready it at once, but it can only put gp
+    on this P's injection queue, which this thread reads after gp has switched away."""
     if unlockf is not None and not unlockf(gp, lock):
-        gp.status = _Grunnable
+        gp.status = _Grunning
         gp.waitreason = ""
-        p.runq.appendleft(gp)
+        return
+    if trace.enabled:
+        trace.goStop(gp, p, " ".join(filter(None, (gp.waitreason, waitDetail(gp)))))
+    schedule(p)
+
+
+# Go: src/runtime/proc.go schedule
+def schedule(p: P) -> None:
+    """Run another G, on the stack of the G that leaves (it parked or yielded); return
+    when that G runs again. A G that is runnable right away is switched to directly;
+    otherwise g0 finds one, waiting if it must."""
+    if time.timers.heap:
+        time.checkTimers(time.nanotime())
+    # A G that has not started yet (its greenlet is false) is left to g0: a greenlet's
+    # first frame inherits the recursion depth of the greenlet that switches into it,
+    # so Gs started from each other's stacks would nest until RecursionError.
+    if p.runq and p.runq[0].gr:
+        execute(p, runqget(p))
+    else:
+        _g0(p).switch()
+
+
+# Go: src/runtime/proc.go execute
+def execute(p: P, gp: G) -> None:
+    """Switch to gp (a no-op when gp is the caller, readied again in the meantime)."""
+    gp.status = _Grunning
+    p.schedtick += 1
+    if trace.enabled:
+        trace.goStart(gp, p)
+    gp.gr.switch()
+
+
+# Go: src/runtime/proc.go mstart
+def mstart(*_: Any) -> None:
+    """The body of every g0: forever find a runnable G and run it. Control comes back
+    here when a G ends (g0 is its greenlet's parent) or parks with nothing runnable."""
+    p = getp()
+    while True:
+        execute(p, findRunnable(p))
+
+
+# Go: src/runtime/proc.go runqget
+def runqget(p: P) -> G:
+    """The next G of p's run queue, which is not empty, with findRunnable's checks for
+    a P that is busy: now and then look at the network, and hand polling to a sleeping
+    P."""
+    if p.schedtick % 61 == 0 and _canPoll():
+        _pollNonBlocking()  # fairness: busy Ps still look at the network
+    if sched.sleeping and sched.pollingP is None:
+        wakep()
+    return p.runq.popleft()
 
 
 # Go: src/runtime/proc.go findRunnable
@@ -356,11 +384,7 @@ def findRunnable(p: P) -> G:
     while True:
         pollUntil = time.checkTimers(time.nanotime()) if time.timers.heap else 0
         if p.runq:
-            if p.schedtick % 61 == 0 and _canPoll():
-                _pollNonBlocking()  # fairness: busy Ps still look at the network
-            if sched.sleeping and sched.pollingP is None:
-                wakep()
-            return p.runq.popleft()
+            return runqget(p)
         if p.inject:
             with sched.lock:
                 p.runq.extend(p.inject)
