@@ -62,7 +62,7 @@ SERVER_CPU, LOAD_CPU = 0, 1
 
 # name -> (how it is started, extra environment, short description)
 SERVER_ORDER = ["rawnet", "rawnet-fast", "go", "uvloop", "selectors", "threads", "gevent",
-                "trio", "asyncio-streams", "asyncio-protocol"]
+                "trio", "asyncio-streams", "asyncio-protocol", "floor", "floor-short"]
 DESCRIPTIONS = {
     "rawnet": "`python -m rawnet echo`: goroutine per connection (Go-exact syscalls)",
     "rawnet-fast": "the same with `RAWNET_GODEBUG=shortread=1`",
@@ -74,6 +74,10 @@ DESCRIPTIONS = {
     "trio": "trio, task per connection (bench/peers/trio_echo.py)",
     "asyncio-streams": "asyncio streams (bench/peers/asyncio_streams.py)",
     "asyncio-protocol": "asyncio Protocol (bench/peers/asyncio_protocol.py)",
+    "floor": "not a peer: the floor of rawnet's model, a greenlet per connection on bare "
+             "ctypes syscalls and an edge-triggered epoll, read until EAGAIN like Go "
+             "(bench/peers/floor_echo.py)",
+    "floor-short": "the floor with `--shortread`, as rawnet-fast",
 }
 PEER_FILES = {
     "uvloop": "uvloop_protocol.py", "selectors": "selectors_echo.py",
@@ -154,6 +158,9 @@ def server_commands(go_exe: str | None) -> dict[str, tuple[list[str], dict[str, 
         if mod in BENCH_MODULES and importlib.util.find_spec(mod) is None:
             continue
         cmds[name] = ([py, os.path.join(PEERS, f)], {})
+    floor = [py, os.path.join(PEERS, "floor_echo.py")]
+    cmds["floor"] = (floor, {})
+    cmds["floor-short"] = ([*floor, "--shortread"], {})
     return {n: cmds[n] for n in SERVER_ORDER if n in cmds}
 
 
@@ -637,6 +644,12 @@ def targets(res: Results, key_cases: list[tuple[int, int]]) -> list[str]:
     ratio("rawnet-fast", "gevent", 1.3)
     ratio("rawnet-fast", "asyncio-streams", 2.5)
     ratio("rawnet-fast", "go", 0.8)
+    for num, den in (("rawnet", "floor"), ("rawnet-fast", "floor-short")):
+        for conns, size in key_cases:
+            rs = ratios(res, num, den, conns, size)
+            if rs:
+                rows.append((f"{num} ÷ {den}, for reference (C={conns}, S={size})",
+                             med_range(rs, ".2f"), "—"))
     pf = {n: t["perf"]["per_rt"] for n, t in res.syscalls.items() if "perf" in t}
     if "rawnet" in pf and "go" in pf:
         d = pf["rawnet"] - pf["go"]
@@ -651,6 +664,10 @@ def targets(res: Results, key_cases: list[tuple[int, int]]) -> list[str]:
         a_, g_ = idle[("rawnet", 10000)], idle[("go", 10000)]
         rows.append(("rawnet RSS per idle conn ≤ Go's (10,000 conns)",
                      f"{a_:.2f} vs {g_:.2f} KiB", "yes" if a_ <= g_ else "**no**"))
+    if ("rawnet", 10000) in idle and ("floor", 10000) in idle:
+        rows.append(("rawnet RSS per idle conn against the floor's (a greenlet and a "
+                     "4 KiB buffer), for reference",
+                     f"{idle[('rawnet', 10000)]:.2f} vs {idle[('floor', 10000)]:.2f} KiB", "—"))
     flat = sorted((k, v) for (n, k), v in idle.items() if n == "rawnet")
     if len(flat) > 1:
         lo, hi = min(v for _, v in flat), max(v for _, v in flat)
