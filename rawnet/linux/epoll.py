@@ -37,12 +37,15 @@ _epoll_ctl = declare(
 _event_p = ctypes.POINTER(epoll_event)
 _sigset_p = ctypes.c_void_p
 # Go calls epoll_pwait with a NULL sigmask. A poll that may sleep must let go of the
-# GIL; a non-blocking one need not.
+# GIL; a non-blocking one need not. Both are unchecked calls (rawnet/sys/libc.py):
+# EpollWait passes ints, an epoll_event array and None.
 _epoll_pwait = declare(
-    "epoll_pwait", "epoll_pwait", c_int, (c_int, _event_p, c_int, c_int, _sigset_p), True
+    "epoll_pwait", "epoll_pwait", c_int, (c_int, _event_p, c_int, c_int, _sigset_p), True,
+    unchecked=True,
 )
 _epoll_pwait_nb = declare(
-    "epoll_pwait", "epoll_pwait", c_int, (c_int, _event_p, c_int, c_int, _sigset_p)
+    "epoll_pwait", "epoll_pwait", c_int, (c_int, _event_p, c_int, c_int, _sigset_p),
+    unchecked=True,
 )
 _eventfd = declare("eventfd2", "eventfd", c_int, (ctypes.c_uint, c_int))
 

@@ -28,14 +28,18 @@ set_errno = ctypes.set_errno
 class Entry:
     """One C function behind the gate: the name strace prints and the ctypes function."""
 
-    __slots__ = ("name", "fn", "blocking")
+    __slots__ = ("name", "fn", "blocking", "argtypes")
 
-    def __init__(self, name: str, fn: Callable[..., int], blocking: bool) -> None:
+    def __init__(self, name: str, fn: Callable[..., int], blocking: bool,
+                 argtypes: tuple[Any, ...] = ()) -> None:
         self.name = name
         self.fn = fn
         # blocking: the function was loaded through ctypes.CDLL, which releases the
         # GIL around the call; the others come from ctypes.PyDLL and keep it.
         self.blocking = blocking
+        # The C prototype's parameter types, whether or not ctypes checks them (see
+        # rawnet/sys/libc.py, "Unchecked calls").
+        self.argtypes = argtypes
 
     def __repr__(self) -> str:
         return f"<syscall {self.name}>"

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import zerrors_linux as c
 from .gate import syscall
-from .libc import c_char_p, c_int, c_size_t, c_ssize_t, c_uint, c_void_p, declare, socklen_p
+from .libc import c_char_p, c_int, c_size_t, c_ssize_t, c_uint, c_void_p, declare, maxInt, socklen_p
 from .ztypes_linux import (
     iovec,
     linger,
@@ -117,8 +117,13 @@ _bind = declare("bind", "bind", c_int, (c_int, _sockaddr_p, c_uint))
 _connect = declare("connect", "connect", c_int, (c_int, _sockaddr_p, c_uint))
 _listen = declare("listen", "listen", c_int, (c_int, c_int))
 _accept4 = declare("accept4", "accept4", c_int, (c_int, _sockaddr_p, socklen_p, c_int))
-_read = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t))
-_write = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t))
+# read and write are unchecked calls (rawnet/sys/libc.py): Read and Write pass an int
+# fd, a ctypes array or bytes, and an int count; a count above maxInt (one transfer of
+# more than 2 GiB) goes through the checked twin.
+_read = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t), unchecked=True)
+_write = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t), unchecked=True)
+_readChecked = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t))
+_writeChecked = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t))
 _writev = declare("writev", "writev", c_ssize_t, (c_int, ctypes.POINTER(iovec), c_int))
 _close = declare("close", "close", c_int, (c_int,))
 _shutdown = declare("shutdown", "shutdown", c_int, (c_int, c_int))
@@ -231,12 +236,12 @@ def Read(fd: int, p: Any) -> int:
             p[:r] = sc.mv[:r]
         return r
     # A ctypes view of the caller's writable buffer: the kernel reads into it, no copy.
-    return syscall(_read, fd, _array(n).from_buffer(p), n)
+    return syscall(_read if n <= maxInt else _readChecked, fd, _array(n).from_buffer(p), n)
 
 
 def Write(fd: int, p: Any) -> int:
     n = len(p)
-    if type(p) is bytes:
+    if type(p) is bytes and n <= maxInt:
         return syscall(_write, fd, p, n)
     if n <= copyMax:
         sc = _scratch
@@ -245,7 +250,7 @@ def Write(fd: int, p: Any) -> int:
         except (TypeError, ValueError):  # not a flat byte buffer
             return syscall(_write, fd, bytes(p), n)
         return syscall(_write, fd, sc.arr, n)
-    return syscall(_write, fd, rbuf(p), n)
+    return syscall(_write if n <= maxInt else _writeChecked, fd, rbuf(p), n)
 
 
 def Writev(fd: int, iovecs: Any, n: int) -> int:
