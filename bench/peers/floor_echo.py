@@ -53,10 +53,18 @@ def fn(name: str, restype: Any, *argtypes: Any) -> Any:
     return f
 
 
-read = fn("read", ctypes.c_ssize_t, c_int, c_void_p, c_size_t)
-write = fn("write", ctypes.c_ssize_t, c_int, c_void_p, c_size_t)
+def unchecked(name: str, restype: Any) -> Any:
+    """Without argtypes, as rawnet declares its per-message calls (rawnet/sys/libc.py,
+    "Unchecked calls"): each argument here is an int, a ctypes array or a byref()."""
+    f = getattr(libc, name)
+    f.restype = restype
+    return f
+
+
+read = unchecked("read", ctypes.c_ssize_t)  # (int, void *, size_t)
+write = unchecked("write", ctypes.c_ssize_t)  # (int, const void *, size_t)
+epoll_wait = unchecked("epoll_wait", c_int)  # (int, struct epoll_event *, int, int)
 accept4 = fn("accept4", c_int, c_int, c_void_p, c_void_p, c_int)
-epoll_wait = fn("epoll_wait", c_int, c_int, ctypes.POINTER(epoll_event), c_int, c_int)
 epoll_ctl = fn("epoll_ctl", c_int, c_int, c_int, c_int, ctypes.POINTER(epoll_event))
 close = fn("close", c_int, c_int)
 get_errno = ctypes.get_errno
