@@ -53,9 +53,9 @@ queues again). Because of that re-check, a spurious semaphore unit can never bre
 mutual exclusion, only cost one extra loop.
 
 Where Python differs: Go reads and CASes ``state`` with sync/atomic; here ``state`` is
-an :class:`rawnet.runtime.atomic.Int` whose CAS takes a small lock. ``rsema``/``wsema``
-are Go ``uint32`` words used as runtime semaphores; here they are
-:class:`rawnet.runtime.sema.Sema` objects. Go's ``panic(string)`` becomes
+an :class:`rawnet.runtime.atomic.Int` (atomic under the GIL without a lock; see that
+module). ``rsema``/``wsema`` are Go ``uint32`` words used as runtime semaphores; here
+they are :class:`rawnet.runtime.sema.Sema` objects. Go's ``panic(string)`` becomes
 :class:`fdMutexPanic`, whose ``str()`` is Go's panic text.
 """
 
@@ -98,12 +98,6 @@ def runtime_Semacquire(sema: Sema) -> None:
 def runtime_Semrelease(sema: Sema) -> None:
     # Linked by Go to runtime.poll_runtime_Semrelease (semrelease1 without hand-off).
     semrelease(sema)
-
-
-# The (lock bit, one waiter, waiter mask) triple of each direction; Go spells the
-# choice out at the top of rwlock and rwunlock.
-_readBits = (mutexRLock, mutexRWait, mutexRMask)
-_writeBits = (mutexWLock, mutexWWait, mutexWMask)
 
 
 class fdMutex:
@@ -177,10 +171,13 @@ class fdMutex:
     def rwlock(self, read: bool) -> bool:
         """Take a reference and the read (read=True) or write lock, parking the calling
         goroutine while another holds it; report whether the fd is still open."""
-        mutexBit, mutexWait, mutexMask = _readBits if read else _writeBits
-        mutexSema = self.rsema if read else self.wsema
+        if read:
+            mutexBit, mutexWait, mutexMask = mutexRLock, mutexRWait, mutexRMask
+        else:
+            mutexBit, mutexWait, mutexMask = mutexWLock, mutexWWait, mutexWMask
+        state = self.state
         while True:
-            old = self.state.v  # state.Load(), inlined
+            old = state.v  # state.Load(), inlined
             if old & mutexClosed != 0:
                 return False
             if old & mutexBit == 0:
@@ -193,10 +190,11 @@ class fdMutex:
                 new = old + mutexWait
                 if new & mutexMask == 0:
                     raise fdMutexPanic(overflowMsg)
-            if self.state.CompareAndSwap(old, new):
+            if state.CompareAndSwap(old, new):
                 if old & mutexBit == 0:
                     return True
-                runtime_Semacquire(mutexSema)
+                # Go picks the semaphore with the bits; only this path needs it.
+                runtime_Semacquire(self.rsema if read else self.wsema)
                 # The signaller has subtracted mutexWait.
 
     # Go: src/internal/poll/fd_mutex.go fdMutex.rwunlock
@@ -204,17 +202,20 @@ class fdMutex:
         """Release the read (read=True) or write lock and its reference, handing the
         lock to one waiter if any; report whether the mutex is closed and no reference
         remains (the caller must then destroy the fd)."""
-        mutexBit, mutexWait, mutexMask = _readBits if read else _writeBits
-        mutexSema = self.rsema if read else self.wsema
+        if read:
+            mutexBit, mutexWait, mutexMask = mutexRLock, mutexRWait, mutexRMask
+        else:
+            mutexBit, mutexWait, mutexMask = mutexWLock, mutexWWait, mutexWMask
+        state = self.state
         while True:
-            old = self.state.v  # state.Load(), inlined
+            old = state.v  # state.Load(), inlined
             if old & mutexBit == 0 or old & mutexRefMask == 0:
                 raise fdMutexPanic(inconsistentMsg)
             # Drop lock, drop reference and wake a waiter if present.
             new = (old & ~mutexBit) - mutexRef
             if old & mutexMask != 0:
                 new -= mutexWait
-            if self.state.CompareAndSwap(old, new):
+            if state.CompareAndSwap(old, new):
                 if old & mutexMask != 0:
-                    runtime_Semrelease(mutexSema)
+                    runtime_Semrelease(self.rsema if read else self.wsema)
                 return new & (mutexClosed | mutexRefMask) == mutexClosed
