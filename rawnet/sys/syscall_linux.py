@@ -174,9 +174,8 @@ def _array(n: int) -> Any:
 
 
 def _fillable(p: Any) -> bool:
-    """Whether p[:k] = bytes can fill p: a bytearray or a flat writable byte view."""
-    if type(p) is bytearray:
-        return True
+    """Whether p[:k] = bytes can fill p (a bytearray, tested first by the caller, also
+    can): a flat writable byte view."""
     return (type(p) is memoryview and p.format == "B" and p.ndim == 1 and not p.readonly
             and p.c_contiguous)
 
@@ -229,7 +228,7 @@ def Accept4(fd: int, flags: int) -> tuple[int, Sockaddr | None]:
 
 def Read(fd: int, p: Any) -> int:
     n = len(p)
-    if n <= copyMax and _fillable(p):
+    if n <= copyMax and (type(p) is bytearray or _fillable(p)):
         sc = _scratch
         r = syscall(_read, fd, sc.arr, n)
         if r > 0:
