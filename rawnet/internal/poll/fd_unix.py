@@ -43,6 +43,19 @@ shortread = godebug.value("shortread") == "1"
 maxRW = 1 << 30
 
 
+def byteSlice(p: Any) -> Any:
+    """p as Go's []byte: a buffer whose len() is its size in bytes.
+
+    bytes, bytearray and one-dimensional views of bytes pass as they are (the common
+    case costs two type tests). Any other buffer, an ``array('i')``, a view cast to
+    ``'i'`` or a ctypes array of ints, is viewed as its bytes: len() of those counts
+    items, and reading or writing len() bytes would lose the rest."""
+    t = type(p)
+    if t is bytes or t is bytearray or (t is memoryview and p.itemsize == 1 and p.ndim == 1):
+        return p
+    return memoryview(p).cast("B")
+
+
 class FD:
     """Go: src/internal/poll/fd_unix.go FD."""
 
@@ -142,7 +155,9 @@ class FD:
 
     # Go: src/internal/poll/fd_unix.go FD.Read
     def Read(self, p: Any) -> int:
-        """Read into the writable buffer p; return the count, raise EOF at end of stream."""
+        """Read into the writable buffer p; return the count of bytes, raise EOF at end
+        of stream."""
+        p = byteSlice(p)
         # Read and Write run once per message, so the one-line helpers Go's compiler
         # inlines into them are inlined here by hand, each marked with the Go call it
         # replaces: a CPython call costs about as much as a line of real work. Helpers
@@ -186,7 +201,9 @@ class FD:
 
     # Go: src/internal/poll/fd_unix.go FD.Write
     def Write(self, p: Any) -> int:
-        """Write all of p, waiting for the socket to drain as needed; return len(p)."""
+        """Write all of p, waiting for the socket to drain as needed; return its size in
+        bytes."""
+        p = byteSlice(p)
         # The same hand-inlining as in Read.
         # Go: src/internal/poll/fd_mutex.go FD.writeLock (inlined)
         if not self.fdmu.rwlock(False):
