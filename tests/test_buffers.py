@@ -216,3 +216,14 @@ def test_non_contiguous_buffer_is_refused_before_any_io() -> None:
         assert s.Read(buf) == 2 and buf[:2] == b"ok"
     finally:
         close_all(c, s, ln)
+
+
+def test_two_dimensional_byte_view_is_written_whole() -> None:
+    ln, c, s = pair()
+    try:
+        grid = memoryview(bytearray(b"abcdefgh")).cast("B", (2, 4))  # len() == 2 rows
+        assert c.Write(grid) == 8
+        buf = bytearray(8)
+        assert _read_into(s, memoryview(buf), 8) == 8 and buf == b"abcdefgh"
+    finally:
+        close_all(c, s, ln)

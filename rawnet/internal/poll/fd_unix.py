@@ -157,7 +157,8 @@ class FD:
     def Read(self, p: Any) -> int:
         """Read into the writable buffer p; return the count of bytes, raise EOF at end
         of stream."""
-        p = byteSlice(p)
+        if type(p) is not bytearray:  # the usual read buffer: no call
+            p = byteSlice(p)
         # Read and Write run once per message, so the one-line helpers Go's compiler
         # inlines into them are inlined here by hand, each marked with the Go call it
         # replaces: a CPython call costs about as much as a line of real work. Helpers
@@ -203,7 +204,9 @@ class FD:
     def Write(self, p: Any) -> int:
         """Write all of p, waiting for the socket to drain as needed; return its size in
         bytes."""
-        p = byteSlice(p)
+        if type(p) is not bytes and (type(p) is not memoryview or p.itemsize != 1
+                                     or p.ndim != 1):
+            p = byteSlice(p)  # not the usual bytes or byte view: see byteSlice
         # The same hand-inlining as in Read.
         # Go: src/internal/poll/fd_mutex.go FD.writeLock (inlined)
         if not self.fdmu.rwlock(False):
