@@ -69,8 +69,8 @@ def throw(s: str) -> None:
 class G:
     """A goroutine (Go: src/runtime/runtime2.go g)."""
 
-    __slots__ = ("goid", "gr", "p", "status", "waitreason", "waitdetail", "waitunlockf",
-                 "waitlock", "fn", "args", "startpc", "__weakref__")
+    __slots__ = ("goid", "gr", "p", "status", "waitreason", "waitdetail", "fn", "args",
+                 "startpc", "__weakref__")
 
     def __init__(self, goid: int, gr: greenlet, p: P) -> None:
         self.goid = goid
@@ -79,8 +79,6 @@ class G:
         self.status = _Grunning
         self.waitreason = ""
         self.waitdetail: object = ""  # what it waits on, for traces and dumps: waitDetail
-        self.waitunlockf: Callable[[G, Any], bool] | None = None
-        self.waitlock: Any = None
         self.fn: Callable[..., Any] | None = None
         self.args: tuple[Any, ...] = ()
         self.startpc: Callable[..., Any] | None = None  # the function it was started with
