@@ -9,7 +9,6 @@ import array
 import ctypes
 import mmap
 import os
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -100,20 +99,6 @@ def test_read_into_ctypes_and_array_buffers() -> None:
         close_all(c, s, ln)
 
 
-class _ArgsSeen:
-    """A gate hook keeping (entry, args) of every call made while installed."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[gate.Entry, tuple[Any, ...]]] = []
-
-    def before(self, entry: gate.Entry, args: tuple[Any, ...]) -> int | None:
-        self.calls.append((entry, args))
-        return None
-
-    def after(self, entry: gate.Entry, args: tuple[Any, ...], ret: int) -> None:
-        pass
-
-
 def _converts_as_declared(a: object) -> bool:
     """What an unchecked call may get (rawnet/sys/libc.py, "Unchecked calls")."""
     if type(a) is int:
@@ -126,20 +111,19 @@ def _converts_as_declared(a: object) -> bool:
 @given(size=sizes, wkind=st.sampled_from(["bytes", "bytearray", "memoryview", "array"]))
 def test_unchecked_calls_get_only_arguments_ctypes_converts_as_declared(
         size: int, wkind: str) -> None:
-    seen = _ArgsSeen()
     ln, c, s = pair()
-    gate.add_hook(seen)
     try:
         payload = bytes(size)
         src: object = {"bytes": payload, "bytearray": bytearray(payload),
                        "memoryview": memoryview(bytearray(payload)),
                        "array": array.array("B", payload)}[wkind]
-        rawnet.go(c.Write, src)
-        _read_into(s, memoryview(bytearray(size)), size)  # parks: epoll_pwait runs
+        with gate.record() as rec:
+            rawnet.go(c.Write, src)
+            _read_into(s, memoryview(bytearray(size)), size)  # parks: epoll_pwait runs
     finally:
-        gate.remove_hook(seen)
         close_all(c, s, ln)
-    unchecked = [(e.name, args) for e, args in seen.calls if e.fn.argtypes is None]
+    unchecked = [(call.name, call.args) for call in rec.calls
+                 if call.entry.fn.argtypes is None]
     names = {name for name, _ in unchecked}
     assert {"read", "write", "epoll_pwait"} <= names or os.environ.get("RAWNET_POLLER")
     bad = [(name, args) for name, args in unchecked
@@ -148,20 +132,20 @@ def test_unchecked_calls_get_only_arguments_ctypes_converts_as_declared(
 
 
 def test_transfer_above_c_int_range_takes_the_checked_call() -> None:
-    # An unchecked call would fail to convert a count of 3 GiB (ctypes.ArgumentError).
-    # The mapping is never touched: /dev/null neither reads nor fills it.
-    seen = _ArgsSeen()
+    # An unchecked call would truncate a count of 3 GiB to a C int: the kernel would
+    # see a huge size_t and fail with EFAULT. The mapping is never touched: /dev/null
+    # neither reads nor fills it.
     big = mmap.mmap(-1, 3 << 30)
     view = memoryview(big)
     fd = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
-    gate.add_hook(seen)
     try:
-        assert 0 < sc.Write(fd, view) <= len(view)
-        assert sc.Read(fd, view) == 0
+        with gate.record() as rec:
+            assert 0 < sc.Write(fd, view) <= len(view)
+            assert sc.Read(fd, view) == 0
     finally:
-        gate.remove_hook(seen)
-        calls = [(e.name, e.fn.argtypes is not None, args[2]) for e, args in seen.calls]
-        seen.calls.clear()  # the ctypes views in args hold exports of the mapping
+        calls = [(call.name, call.entry.fn.argtypes is not None, call.args[2])
+                 for call in rec.calls]
+        rec.calls.clear()  # the ctypes views in args hold exports of the mapping
         os.close(fd)
         view.release()
         big.close()

@@ -69,7 +69,7 @@ def _declare(lib: Any, cname: str, restype: Any, argtypes: tuple[Any, ...], bloc
     fn = getattr(lib, cname)
     fn.restype = restype
     fn.argtypes = argtypes
-    return Entry("kevent" if cname == abi.keventSymbol else cname, fn, blocking, argtypes)
+    return Entry("kevent" if cname == abi.keventSymbol else cname, fn, blocking)
 
 
 _event_p = ctypes.POINTER(keventt)

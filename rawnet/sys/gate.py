@@ -28,18 +28,14 @@ set_errno = ctypes.set_errno
 class Entry:
     """One C function behind the gate: the name strace prints and the ctypes function."""
 
-    __slots__ = ("name", "fn", "blocking", "argtypes")
+    __slots__ = ("name", "fn", "blocking")
 
-    def __init__(self, name: str, fn: Callable[..., int], blocking: bool,
-                 argtypes: tuple[Any, ...] = ()) -> None:
+    def __init__(self, name: str, fn: Callable[..., int], blocking: bool) -> None:
         self.name = name
         self.fn = fn
         # blocking: the function was loaded through ctypes.CDLL, which releases the
         # GIL around the call; the others come from ctypes.PyDLL and keep it.
         self.blocking = blocking
-        # The C prototype's parameter types, whether or not ctypes checks them (see
-        # rawnet/sys/libc.py, "Unchecked calls").
-        self.argtypes = argtypes
 
     def __repr__(self) -> str:
         return f"<syscall {self.name}>"
@@ -89,14 +85,18 @@ def remove_hook(h: Hook) -> None:
 
 
 class Call:
-    """One recorded call: name, the C arguments as passed, and the gate's result."""
+    """One recorded call: its entry, the C arguments as passed, and the gate's result."""
 
-    __slots__ = ("name", "args", "ret")
+    __slots__ = ("entry", "args", "ret")
 
-    def __init__(self, name: str, args: tuple[Any, ...], ret: int) -> None:
-        self.name = name
+    def __init__(self, entry: Entry, args: tuple[Any, ...], ret: int) -> None:
+        self.entry = entry
         self.args = args
         self.ret = ret
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
 
     def __repr__(self) -> str:
         return f"{self.name}{self.args!r} = {self.ret}"
@@ -112,7 +112,7 @@ class Recorder:
         return None
 
     def after(self, entry: Entry, args: tuple[Any, ...], ret: int) -> None:
-        self.calls.append(Call(entry.name, args, ret))
+        self.calls.append(Call(entry, args, ret))
 
     def names(self) -> list[str]:
         return [c.name for c in self.calls]

@@ -64,14 +64,14 @@ def declare(
 
     strace_name is the kernel syscall as strace shows it (glibc's ``eventfd`` is the
     ``eventfd2`` syscall, ``open`` is ``openat``). unchecked: leave ``argtypes`` off
-    the ctypes function (see above); they stay on the entry as its prototype.
+    the ctypes function (see above); the declaration still states the prototype.
     """
     lib = _release_gil if blocking else _keep_gil
     fn = lib[cname]  # a new function object: the same C function may be declared twice
     fn.restype = restype
     if not unchecked:
         fn.argtypes = argtypes
-    return Entry(strace_name, fn, blocking, argtypes)
+    return Entry(strace_name, fn, blocking)
 
 
 def loadable(cname: str) -> bool:
