@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 import rawnet
@@ -433,6 +434,17 @@ def pair(addr: str = "127.0.0.1:0") -> tuple[rawnet.TCPListener, rawnet.TCPConn,
     client = rawnet.Dial("tcp", str(ln.Addr()))
     server = ln.Accept()
     return ln, client, server
+
+
+@contextmanager
+def connected() -> Iterator[tuple[rawnet.TCPConn, rawnet.TCPConn]]:
+    """``with connected() as (c, s):`` a connected (client, server) pair from pair(),
+    closed with its listener when the block ends."""
+    ln, c, s = pair()
+    try:
+        yield c, s
+    finally:
+        close_all(c, s, ln)
 
 
 def close_all(*things: Any) -> None:

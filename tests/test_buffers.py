@@ -13,7 +13,7 @@ import os
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nettest import close_all, pair
+from nettest import connected
 
 import rawnet
 from rawnet.sys import gate
@@ -36,8 +36,7 @@ def _read_into(conn: object, view: object, n: int) -> int:
 @given(size=sizes, kind=st.sampled_from(["bytearray", "memoryview", "offset-view"]),
        wkind=st.sampled_from(["bytes", "bytearray", "memoryview", "array"]))
 def test_read_write_every_buffer_kind(size: int, kind: str, wkind: str) -> None:
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         payload = bytes((i * 7 + size) & 0xFF for i in range(size))
         src: object = {"bytes": payload, "bytearray": bytearray(payload),
                        "memoryview": memoryview(bytearray(payload)),
@@ -57,46 +56,35 @@ def test_read_write_every_buffer_kind(size: int, kind: str, wkind: str) -> None:
             got = bytes(backing[8 : 8 + size])
             assert backing[:8] == b"\xee" * 8 and backing[8 + size :] == b"\xee" * 8
         assert got == payload
-    finally:
-        close_all(c, s, ln)
 
 
 @pytest.mark.parametrize("size", [64, sc.copyMax + 1])
 def test_read_into_one_bytearray_fills_only_what_arrived(size: int) -> None:
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         c.Write(b"abc")
         buf = bytearray(b"z" * size)
         assert s.Read(buf) == 3
         assert buf[:3] == b"abc" and buf[3:] == b"z" * (size - 3)
-    finally:
-        close_all(c, s, ln)
 
 
 @pytest.mark.parametrize("size", [64, sc.copyMax + 1])
 def test_read_into_read_only_buffer_is_refused_and_loses_nothing(size: int) -> None:
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         c.Write(b"hello")
         with pytest.raises(TypeError):
             s.Read(memoryview(b"x" * size))
         buf = bytearray(16)
         assert s.Read(buf) == 5 and buf[:5] == b"hello"
-    finally:
-        close_all(c, s, ln)
 
 
 def test_read_into_ctypes_and_array_buffers() -> None:
     # Buffers a bytes slice assignment cannot fill go through the zero-copy view.
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         c.Write(b"0123456789")
         cbuf = (ctypes.c_char * 4)()
         assert s.Read(cbuf) == 4 and cbuf.raw == b"0123"
         abuf = array.array("B", bytes(6))
         assert s.Read(abuf) == 6 and abuf.tobytes() == b"456789"
-    finally:
-        close_all(c, s, ln)
 
 
 def _converts_as_declared(a: object) -> bool:
@@ -111,8 +99,7 @@ def _converts_as_declared(a: object) -> bool:
 @given(size=sizes, wkind=st.sampled_from(["bytes", "bytearray", "memoryview", "array"]))
 def test_unchecked_calls_get_only_arguments_ctypes_converts_as_declared(
         size: int, wkind: str) -> None:
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         payload = bytes(size)
         src: object = {"bytes": payload, "bytearray": bytearray(payload),
                        "memoryview": memoryview(bytearray(payload)),
@@ -120,8 +107,6 @@ def test_unchecked_calls_get_only_arguments_ctypes_converts_as_declared(
         with gate.record() as rec:
             rawnet.go(c.Write, src)
             _read_into(s, memoryview(bytearray(size)), size)  # parks: epoll_pwait runs
-    finally:
-        close_all(c, s, ln)
     unchecked = [(call.name, call.args) for call in rec.calls
                  if call.entry.fn.argtypes is None]
     names = {name for name, _ in unchecked}
@@ -158,8 +143,7 @@ def test_buffers_of_wider_items_count_bytes_not_items(code: str, items: int) -> 
     # Go's Read and Write take []byte. len() of an array('i') counts items: writing or
     # reading len() bytes of it would lose three quarters of the data. At most 8 KB:
     # each write fits the loopback socket's buffers, so it returns without a reader.
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         src = array.array(code, range(items)) if code != "d" else array.array(
             "d", (i / 3 for i in range(items)))
         nbytes = items * src.itemsize
@@ -170,26 +154,20 @@ def test_buffers_of_wider_items_count_bytes_not_items(code: str, items: int) -> 
         raw = (ctypes.c_char * nbytes)()
         assert _read_into(s, memoryview(raw).cast("B"), nbytes) == nbytes
         assert raw.raw == src.tobytes()
-    finally:
-        close_all(c, s, ln)
 
 
 def test_read_into_a_view_of_ints_fills_its_bytes() -> None:
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         c.Write(b"abcdefgh")
         view = memoryview(bytearray(8)).cast("i")
         assert s.Read(view) == 8 and view.tobytes() == b"abcdefgh"
         c.Write(b"12345678")
         cints = (ctypes.c_int * 2)()
         assert s.Read(cints) == 8 and bytes(cints) == b"12345678"
-    finally:
-        close_all(c, s, ln)
 
 
 def test_non_contiguous_buffer_is_refused_before_any_io() -> None:
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         every_other_int = memoryview(array.array("i", range(8)))[::2]
         with pytest.raises(TypeError):
             c.Write(every_other_int)
@@ -198,16 +176,11 @@ def test_non_contiguous_buffer_is_refused_before_any_io() -> None:
         c.Write(b"ok")
         buf = bytearray(4)
         assert s.Read(buf) == 2 and buf[:2] == b"ok"
-    finally:
-        close_all(c, s, ln)
 
 
 def test_two_dimensional_byte_view_is_written_whole() -> None:
-    ln, c, s = pair()
-    try:
+    with connected() as (c, s):
         grid = memoryview(bytearray(b"abcdefgh")).cast("B", (2, 4))  # len() == 2 rows
         assert c.Write(grid) == 8
         buf = bytearray(8)
         assert _read_into(s, memoryview(buf), 8) == 8 and buf == b"abcdefgh"
-    finally:
-        close_all(c, s, ln)
