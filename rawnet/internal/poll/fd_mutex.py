@@ -59,9 +59,9 @@ the GIL, the compare-and-swap is written out as a plain store: from the load of
 ``old`` at the top of the loop to that store there is no backward jump and no call
 (but for building a panic that is raised at once), the only points where CPython lets
 another thread run (tests/test_atomic.py checks their bytecode), so nothing can change
-``state`` in between and the swap cannot fail.
-That saves two Python calls per Read or Write, about 6% of the echo server's speed. A
-free-threaded build has no such guarantee and calls ``CompareAndSwap``.
+``state`` in between and the swap cannot fail. That saves two Python calls per Read or
+Write, about 5% of the echo server's speed (bench/README.md). A free-threaded build has
+no such guarantee and calls ``CompareAndSwap``.
 ``rsema``/``wsema`` are Go ``uint32`` words used as runtime semaphores; here they are
 :class:`rawnet.runtime.sema.Sema` objects. Go's ``panic(string)`` becomes
 :class:`fdMutexPanic`, whose ``str()`` is Go's panic text.
