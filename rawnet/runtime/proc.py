@@ -7,16 +7,18 @@ The model, and where it differs from Go:
   threads (Ms); here there is one P per OS thread that uses rawnet, created lazily,
   and a G always runs on its own P. There is no work stealing.
 * A G that parks (``gopark``) or yields (``Gosched``) runs Go's ``park_m`` and
-  ``schedule`` on its own stack and switches straight to the next runnable G of its P
-  (:func:`execute`). Go first moves to the scheduler stack, ``g0``, because another
-  thread could otherwise ready the G and run it while it is still on its stack; here
-  only the G's own thread ever switches into it, so that cannot happen, and the direct
-  switch saves a second greenlet switch per park.
+  ``schedule`` on its own stack: ``schedule`` fires the timers that are due and
+  switches straight to the next runnable G of its P (:func:`execute`). Go first moves
+  to the scheduler stack, ``g0``, because another thread could otherwise ready the G
+  and run it while it is still on its stack; here only the G's own thread ever
+  switches into it, so that cannot happen, and the direct switch saves a second
+  greenlet switch per park.
 * When no G is runnable right away, the parking G switches to its P's ``g0`` greenlet,
-  which runs :func:`findRunnable`: fire timers, take Gs readied by other threads,
-  poll the network, and block if there is nothing to do. Only ``g0`` blocks, so an
-  exception raised in the poller (Ctrl-C) unwinds the scheduler, not some goroutine.
-  A G whose function returns also lands on ``g0``, its greenlet's parent.
+  which runs :func:`findRunnable`: take Gs readied by other threads, poll the network,
+  and block until the next timer or I/O if there is nothing to do. Only ``g0``
+  blocks, so an exception raised in the poller (Ctrl-C) unwinds the scheduler, not
+  some goroutine. A G whose function returns also lands on ``g0``, its greenlet's
+  parent.
 * ``goready`` puts a G back on its P's run queue, directly if called on that P's
   thread, through the P's injection queue and a wake-up otherwise.
 * The thread's own main greenlet is a G too, so a plain script that calls
