@@ -50,18 +50,22 @@ _epoll_pwait_nb = declare(
 _eventfd = declare("eventfd2", "eventfd", c_int, (ctypes.c_uint, c_int))
 
 
+# Go: src/internal/runtime/syscall/syscall_linux.go EpollCreate1
 def EpollCreate1(flags: int) -> int:
     return syscall(_epoll_create1, flags)
 
 
+# Go: src/internal/runtime/syscall/syscall_linux.go EpollCtl
 def EpollCtl(epfd: int, op: int, fd: int, event: epoll_event) -> int:
     return syscall(_epoll_ctl, epfd, op, fd, event)
 
 
+# Go: src/internal/runtime/syscall/syscall_linux.go EpollWait
 def EpollWait(epfd: int, events: ctypes.Array[epoll_event], n: int, msec: int) -> int:
     entry = _epoll_pwait if msec != 0 else _epoll_pwait_nb
     return syscall(entry, epfd, events, n, msec, None)
 
 
+# Go: src/internal/runtime/syscall/syscall_linux.go Eventfd
 def Eventfd(initval: int, flags: int) -> int:
     return syscall(_eventfd, initval, flags)

@@ -195,10 +195,12 @@ def rbuf(p: Any) -> Any:
 # Calls.
 
 
+# Go: src/syscall/syscall_unix.go Socket
 def Socket(domain: int, typ: int, proto: int) -> int:
     return syscall(_socket, domain, typ, proto)
 
 
+# Go: src/syscall/syscall_unix.go Bind
 def Bind(fd: int, sa: Sockaddr) -> int:
     raw = sa.sockaddr()
     if raw is None:
@@ -206,6 +208,7 @@ def Bind(fd: int, sa: Sockaddr) -> int:
     return syscall(_bind, fd, ctypes.byref(raw[0]), raw[1])
 
 
+# Go: src/syscall/syscall_unix.go Connect
 def Connect(fd: int, sa: Sockaddr) -> int:
     raw = sa.sockaddr()
     if raw is None:
@@ -213,10 +216,12 @@ def Connect(fd: int, sa: Sockaddr) -> int:
     return syscall(_connect, fd, ctypes.byref(raw[0]), raw[1])
 
 
+# Go: src/syscall/zsyscall_linux_amd64.go Listen
 def Listen(fd: int, backlog: int) -> int:
     return syscall(_listen, fd, backlog)
 
 
+# Go: src/syscall/syscall_linux.go Accept4
 def Accept4(fd: int, flags: int) -> tuple[int, Sockaddr | None]:
     rsa = sockaddr_storage()
     n = ctypes.c_uint32(ctypes.sizeof(rsa))
@@ -226,6 +231,7 @@ def Accept4(fd: int, flags: int) -> tuple[int, Sockaddr | None]:
     return nfd, anyToSockaddr(rsa, n.value)
 
 
+# Go: src/syscall/syscall_unix.go Read
 def Read(fd: int, p: Any) -> int:
     n = len(p)
     if n <= copyMax and (type(p) is bytearray or _fillable(p)):
@@ -238,6 +244,7 @@ def Read(fd: int, p: Any) -> int:
     return syscall(_read if n <= maxInt else _readChecked, fd, _array(n).from_buffer(p), n)
 
 
+# Go: src/syscall/syscall_unix.go Write
 def Write(fd: int, p: Any) -> int:
     n = len(p)
     if type(p) is bytes and n <= maxInt:
@@ -256,24 +263,29 @@ def Writev(fd: int, iovecs: Any, n: int) -> int:
     return syscall(_writev, fd, iovecs, n)
 
 
+# Go: src/syscall/zsyscall_linux_amd64.go Close
 def Close(fd: int) -> int:
     return syscall(_close, fd)
 
 
+# Go: src/syscall/zsyscall_linux_amd64.go Shutdown
 def Shutdown(fd: int, how: int) -> int:
     return syscall(_shutdown, fd, how)
 
 
+# Go: src/syscall/syscall_unix.go SetsockoptInt
 def SetsockoptInt(fd: int, level: int, opt: int, value: int) -> int:
     v = ctypes.c_int(value)
     return syscall(_setsockopt, fd, level, opt, ctypes.byref(v), 4)
 
 
+# Go: src/syscall/syscall_unix.go SetsockoptLinger
 def SetsockoptLinger(fd: int, level: int, opt: int, onoff: int, secs: int) -> int:
     lg = linger(onoff, secs)
     return syscall(_setsockopt, fd, level, opt, ctypes.byref(lg), ctypes.sizeof(lg))
 
 
+# Go: src/syscall/syscall_unix.go GetsockoptInt
 def GetsockoptInt(fd: int, level: int, opt: int) -> tuple[int, int]:
     v = ctypes.c_int(0)
     n = ctypes.c_uint32(4)
@@ -290,10 +302,12 @@ def _name(entry: Any, fd: int) -> tuple[int, Sockaddr | None]:
     return r, anyToSockaddr(rsa, n.value)
 
 
+# Go: src/syscall/syscall_linux.go Getsockname
 def Getsockname(fd: int) -> tuple[int, Sockaddr | None]:
     return _name(_getsockname, fd)
 
 
+# Go: src/syscall/syscall_unix.go Getpeername
 def Getpeername(fd: int) -> tuple[int, Sockaddr | None]:
     return _name(_getpeername, fd)
 
@@ -302,6 +316,7 @@ def Fcntl(fd: int, cmd: int, arg: int) -> int:
     return syscall(_fcntl, fd, cmd, arg)
 
 
+# Go: src/syscall/syscall_linux.go Openat
 def Openat(dirfd: int, path: str, flags: int, mode: int) -> int:
     return syscall(_openat, dirfd, path.encode(), flags, mode)
 
@@ -330,6 +345,7 @@ class utsname(ctypes.Structure):
 _uname = declare("uname", "uname", c_int, (ctypes.POINTER(utsname),))
 
 
+# Go: src/syscall/zsyscall_linux_amd64.go Uname
 def Uname() -> tuple[int, utsname]:
     u = utsname()
     return syscall(_uname, ctypes.byref(u)), u
