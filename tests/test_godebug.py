@@ -23,18 +23,10 @@ def test_parse() -> None:
 
 SCRIPT = textwrap.dedent("""
     import json, rawnet
+    from rawnet.__main__ import handle_conn  # the README's echo server
     from rawnet.sys import gate
     ln = rawnet.Listen("tcp", "127.0.0.1:0")
-    def echo():
-        with ln.Accept() as c:
-            buf = bytearray(4096)
-            try:
-                while True:
-                    n = c.Read(buf)
-                    c.Write(memoryview(buf)[:n])
-            except rawnet.EOF:
-                pass
-    rawnet.go(echo)
+    rawnet.go(lambda: handle_conn(ln.Accept()))
     c = rawnet.Dial("tcp", str(ln.Addr()))
     b = bytearray(64)
     with gate.record() as rec:

@@ -10,26 +10,16 @@ import pytest
 from nettest import read_full
 
 import rawnet
+from rawnet.__main__ import handle_conn  # the README's echo server
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def echo_handler(conn: rawnet.TCPConn) -> None:
-    with conn:
-        buf = bytearray(1024)
-        try:
-            while True:
-                n = conn.Read(buf)
-                conn.Write(memoryview(buf)[:n])
-        except rawnet.EOF:
-            pass
 
 
 class Server:
     """Accepts on ln in a goroutine (or a thread) and runs handler per conn;
     ``close()`` stops it and waits for every handler to finish."""
 
-    def __init__(self, handler: Callable[[rawnet.TCPConn], None] = echo_handler) -> None:
+    def __init__(self, handler: Callable[[rawnet.TCPConn], None] = handle_conn) -> None:
         self.ln = rawnet.Listen("tcp", "127.0.0.1:0")
         self.addr = str(self.ln.Addr())
         self.handler = handler
