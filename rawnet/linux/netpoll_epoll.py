@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..runtime import atomic, proc, tagptr
 from ..runtime.netpoll import (
@@ -44,15 +44,15 @@ netpollWakeSig = atomic.Int(0)  # used to avoid duplicate calls of netpollBreak
 
 # The cookie of the eventfd: Go uses the address of netpollEventFd, which no pollDesc
 # can have; no tagged pollDesc index can be all ones either.
-_eventFdCookie = (1 << 64) - 1
+_eventFdCookie: Final = (1 << 64) - 1
 # Go's netpoll keeps its events array on the stack of each call: a blocking poll on
 # one thread and a non-blocking one on another may run at once. Here each thread has
 # its own array, made once.
-_local = threading.local()
-_one = (1).to_bytes(8, sys.byteorder)
-_buf8 = bytearray(8)
-_readEvents = c.EPOLLIN | c.EPOLLRDHUP | c.EPOLLHUP | c.EPOLLERR
-_writeEvents = c.EPOLLOUT | c.EPOLLHUP | c.EPOLLERR
+_local: Final = threading.local()
+_one: Final = (1).to_bytes(8, sys.byteorder)
+_buf8: Final = bytearray(8)
+_readEvents: Final = c.EPOLLIN | c.EPOLLRDHUP | c.EPOLLHUP | c.EPOLLERR
+_writeEvents: Final = c.EPOLLOUT | c.EPOLLHUP | c.EPOLLERR
 
 
 # Go: src/runtime/netpoll_epoll.go netpollinit

@@ -10,7 +10,7 @@ by peer``) and let every other error (closing, deadline, EOF) through unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from ..internal.poll import fd_poll_runtime as pollrt
 from ..internal.poll.fd import DeadlineExceededError
@@ -34,8 +34,8 @@ from .net import Addr, timeoutError
 from .tcpsock_posix import sockaddrToTCP
 
 # Go: src/net/fd_unix.go readSyscallName
-readSyscallName = "read"
-writeSyscallName = "write"
+readSyscallName: Final = "read"
+writeSyscallName: Final = "write"
 
 # Go: src/net/hook_unix.go connectFunc (a test hook in Go)
 connectFunc = sc.Connect

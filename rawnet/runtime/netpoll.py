@@ -35,7 +35,7 @@ import importlib
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from . import atomic, proc, time
 from .tagptr import taggedPointerBits
@@ -45,32 +45,33 @@ if TYPE_CHECKING:
 
 # Error codes returned by runtime_pollReset and runtime_pollWait; they must match
 # internal/poll/fd_poll_runtime.go.
-pollNoError = 0  # no error
-pollErrClosing = 1  # descriptor is closed
-pollErrTimeout = 2  # I/O timeout
-pollErrNotPollable = 3  # general error polling descriptor
+pollNoError: Final = 0  # no error
+pollErrClosing: Final = 1  # descriptor is closed
+pollErrTimeout: Final = 2  # I/O timeout
+pollErrNotPollable: Final = 3  # general error polling descriptor
 
 # Semaphore values of pollDesc.rg / pollDesc.wg; anything else is a parked G.
-pdNil = 0
-pdReady = 1
-pdWait = 2
+pdNil: Final = 0
+pdReady: Final = 1
+pdWait: Final = 2
 
 # Modes, as Go passes them: the ASCII codes of 'r' and 'w', added for both.
-modeR = ord("r")
-modeW = ord("w")
-modeRW = modeR + modeW
+modeR: Final = ord("r")
+modeW: Final = ord("w")
+modeRW: Final = modeR + modeW
 
 # pollInfo bits (Go: src/runtime/netpoll.go pollClosing and friends).
-pollClosing = 1 << 0
-pollEventErr = 1 << 1
-pollExpiredReadDeadline = 1 << 2
-pollExpiredWriteDeadline = 1 << 3
-pollFDSeq = 4  # shift of the 20-bit fdseq field
-_pollErrorBits = pollClosing | pollEventErr | pollExpiredReadDeadline | pollExpiredWriteDeadline
-pollFDSeqBits = 20
-pollFDSeqMask = (1 << pollFDSeqBits) - 1
+pollClosing: Final = 1 << 0
+pollEventErr: Final = 1 << 1
+pollExpiredReadDeadline: Final = 1 << 2
+pollExpiredWriteDeadline: Final = 1 << 3
+pollFDSeq: Final = 4  # shift of the 20-bit fdseq field
+_pollErrorBits: Final = (pollClosing | pollEventErr | pollExpiredReadDeadline
+                         | pollExpiredWriteDeadline)
+pollFDSeqBits: Final = 20
+pollFDSeqMask: Final = (1 << pollFDSeqBits) - 1
 
-waitReasonIOWait = "IO wait"
+waitReasonIOWait: Final = "IO wait"
 
 
 class pollDesc:

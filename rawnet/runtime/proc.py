@@ -40,22 +40,22 @@ import traceback
 import weakref
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from greenlet import getcurrent, greenlet
 
 from . import netpoll, time, trace
 
 # G status values (Go: src/runtime/runtime2.go _Grunnable and friends).
-_Grunnable = 1
-_Grunning = 2
-_Gwaiting = 4
-_Gdead = 6
+_Grunnable: Final = 1
+_Grunning: Final = 2
+_Gwaiting: Final = 4
+_Gdead: Final = 6
 
 # P states of this scheduler (no Go twin: Go tracks idle Ms and the poller in sched).
-_Prunning = 0
-_Ppolling = 1  # blocked in netpoll; woken by netpollBreak
-_Psleeping = 2  # asleep on its note; woken by notewakeup
+_Prunning: Final = 0
+_Ppolling: Final = 1  # blocked in netpoll; woken by netpollBreak
+_Psleeping: Final = 2  # asleep on its note; woken by notewakeup
 
 
 class Throw(SystemError):

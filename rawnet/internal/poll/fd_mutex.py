@@ -69,6 +69,8 @@ no such guarantee and calls ``CompareAndSwap``.
 
 from __future__ import annotations
 
+from typing import Final
+
 from ...runtime import atomic
 from ...runtime.atomic import gilProtected
 from ...runtime.sema import Sema, semacquire, semrelease
@@ -76,19 +78,19 @@ from ...runtime.sema import Sema, semacquire, semrelease
 # fdMutex.state layout; see the module docstring for the picture. Mind the
 # parentheses: Go's ``1<<20 - 1`` is (1<<20)-1, because Go's << binds tighter than -,
 # while Python's binds looser.
-mutexClosed = 1 << 0
-mutexRLock = 1 << 1
-mutexWLock = 1 << 2
-mutexRef = 1 << 3
-mutexRefMask = ((1 << 20) - 1) << 3
-mutexRWait = 1 << 23
-mutexRMask = ((1 << 20) - 1) << 23
-mutexWWait = 1 << 43
-mutexWMask = ((1 << 20) - 1) << 43
+mutexClosed: Final = 1 << 0
+mutexRLock: Final = 1 << 1
+mutexWLock: Final = 1 << 2
+mutexRef: Final = 1 << 3
+mutexRefMask: Final = ((1 << 20) - 1) << 3
+mutexRWait: Final = 1 << 23
+mutexRMask: Final = ((1 << 20) - 1) << 23
+mutexWWait: Final = 1 << 43
+mutexWMask: Final = ((1 << 20) - 1) << 43
 
-overflowMsg = "too many concurrent operations on a single file or socket (max 1048575)"
+overflowMsg: Final = "too many concurrent operations on a single file or socket (max 1048575)"
 
-inconsistentMsg = "inconsistent poll.fdMutex"
+inconsistentMsg: Final = "inconsistent poll.fdMutex"
 
 
 class fdMutexPanic(RuntimeError):

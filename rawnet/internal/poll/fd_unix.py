@@ -14,7 +14,7 @@ the buffer was written carries the count written so far in its ``n`` attribute (
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from ...io import EOF, ErrUnexpectedEOF
 from ...runtime.sema import Sema, semacquire, semrelease
@@ -35,12 +35,12 @@ from .sock_cloexec import CloseFunc, accept
 # that arrived after the short read has already raised its edge, and the pdReady
 # token the poller may have left for it is exactly what the wait consumes. A stale
 # token only costs the one read that would have been made anyway.
-shortread = godebug.value("shortread") == "1"
+shortread: Final = godebug.value("shortread") == "1"
 
 # Go: src/internal/poll/fd_unix.go maxRW
 # Darwin and FreeBSD can't read or write 2GB+ files at a time, even on 64-bit
 # systems; Go caps every stream read and write at 1 GiB everywhere.
-maxRW = 1 << 30
+maxRW: Final = 1 << 30
 
 
 def byteSlice(p: Any) -> Any:
