@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from rawnet.runtime import netpoll as rt
-from rawnet.runtime import tagptr
+from rawnet.runtime import proc, tagptr
 from rawnet.runtime.nbpipe import nonblockingPipe
 from rawnet.sys import syscall_linux as sc
 
@@ -78,7 +78,11 @@ def test_backend_in_use_is_the_selected_one(monkeypatch: pytest.MonkeyPatch) -> 
 # The poll(2) backend, in isolation: a private copy of the module, with its own
 # pipe, arrays and locks, whatever backend the process runs on.
 
-Parked = object  # a stand-in for a parked G: netpollunblock returns it as is
+def Parked() -> proc.G:
+    """A stand-in for a parked G: a G never started (no greenlet, no P), which
+    netpollunblock returns as is. A real G, not any object: the mypyc build
+    (tools/mypyc_build.py) checks the type where the code says G."""
+    return proc.G.__new__(proc.G)
 
 
 def private_copy(name: str) -> types.ModuleType:

@@ -37,6 +37,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Final
 
+from mypy_extensions import mypyc_attr
+
 from . import atomic, proc, time
 from .tagptr import taggedPointerBits
 
@@ -206,6 +208,9 @@ pollers = {
 _kqueueOSes = ("darwin", "freebsd", "netbsd", "openbsd", "dragonfly")
 
 
+# Not a native class in the mypyc build (tools/mypyc_build.py): mypyc compiles no
+# subclass of RuntimeError.
+@mypyc_attr(native_class=False)
 class PollerError(RuntimeError):
     """RAWNET_POLLER names no poller, or one this system cannot provide."""
 

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from greenlet import getcurrent, greenlet
+from mypy_extensions import mypyc_attr
 
 from . import netpoll, time, trace
 
@@ -58,6 +59,9 @@ _Ppolling: Final = 1  # blocked in netpoll; woken by netpollBreak
 _Psleeping: Final = 2  # asleep on its note; woken by notewakeup
 
 
+# Not a native class in the mypyc build (tools/mypyc_build.py): mypyc compiles no
+# subclass of SystemError.
+@mypyc_attr(native_class=False)
 class Throw(SystemError):
     """Go's ``throw``: a fatal runtime invariant violation. Go kills the process; here it
     raises, so that a test can see it."""
@@ -68,6 +72,9 @@ def throw(s: str) -> None:
     raise Throw("fatal error: " + s)
 
 
+# Not a native class in the mypyc build: allgs holds Gs by weak reference, which
+# mypyc's native classes do not support.
+@mypyc_attr(native_class=False)
 class G:
     """A goroutine (Go: src/runtime/runtime2.go g)."""
 

@@ -71,6 +71,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from mypy_extensions import mypyc_attr
+
 from ...runtime import atomic
 from ...runtime.atomic import gilProtected
 from ...runtime.sema import Sema, semacquire, semrelease
@@ -93,6 +95,9 @@ overflowMsg: Final = "too many concurrent operations on a single file or socket 
 inconsistentMsg: Final = "inconsistent poll.fdMutex"
 
 
+# Not a native class in the mypyc build (tools/mypyc_build.py): mypyc compiles no
+# subclass of RuntimeError.
+@mypyc_attr(native_class=False)
 class fdMutexPanic(RuntimeError):
     """Go's ``panic(...)`` in fd_mutex.go: a reference or lock released that was not
     held (``"inconsistent poll.fdMutex"``), or a 20-bit counter overflowing
