@@ -26,6 +26,7 @@ import argparse
 import os
 import shutil
 import sys
+import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,11 +43,17 @@ COMPILED = [
     "rawnet/internal/poll/fd_unix.py",
     "rawnet/net/fd_unix.py",
     "rawnet/sys/gate.py",
+    "rawnet/sys/syscall_linux.py",
+    "rawnet/runtime/atomic.py",
 ]
 
 
 def build(out: Path) -> None:
     """Copy the package into out and compile COMPILED there, in place."""
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        # atomic.py swaps in its locked classes at import time on such a build; compiled
+        # callers would still construct the unlocked ones.
+        raise SystemExit("mypyc_build: not for a free-threaded Python (rawnet/runtime/atomic.py)")
     from mypyc.build import mypycify  # imported late: only this tool needs mypy
     from setuptools import setup  # type: ignore[import-untyped]
 

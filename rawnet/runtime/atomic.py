@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 T = TypeVar("T")
+_mask64: Final = 0xFFFF_FFFF_FFFF_FFFF
 
 
 class Value(Generic[T]):
@@ -86,7 +87,7 @@ class Uint64(Int):
     __slots__ = ()
 
     def Add(self, delta: int) -> int:
-        v = (self.v + delta) & 0xFFFF_FFFF_FFFF_FFFF
+        v = (self.v + delta) & _mask64
         self.v = v
         return v
 
@@ -109,24 +110,33 @@ class _LockedValue(Value[T]):
             return Value.Swap(self, new)
 
 
-class _LockedInt(_LockedValue[int], Int):
+# The locked integers derive from _LockedValue alone, not also from Int (mypyc
+# compiles no multiple inheritance), so Add is written out again under the lock.
+class _LockedInt(_LockedValue[int]):
     __slots__ = ()
 
     def Add(self, delta: int) -> int:
         with self._mu:
-            return Int.Add(self, delta)
+            v = self.v + delta
+            self.v = v
+            return v
 
 
-class _LockedUint64(_LockedInt, Uint64):
+class _LockedUint64(_LockedInt):
     __slots__ = ()
 
     def Add(self, delta: int) -> int:
         with self._mu:
-            return Uint64.Add(self, delta)
+            v = (self.v + delta) & _mask64
+            self.v = v
+            return v
 
 
 gilProtected = getattr(sys, "_is_gil_enabled", lambda: True)()
 if not gilProtected:
+    # Same methods, same names; only isinstance could tell them apart, and nothing
+    # asks. (The mypyc build binds these names at compile time, so it refuses to
+    # build for a free-threaded Python: tools/mypyc_build.py.)
     Value = _LockedValue  # type: ignore[misc]
-    Int = _LockedInt  # type: ignore[misc]
-    Uint64 = _LockedUint64  # type: ignore[misc]
+    Int = _LockedInt  # type: ignore[misc,assignment]
+    Uint64 = _LockedUint64  # type: ignore[misc,assignment]

@@ -23,6 +23,7 @@ from .ztypes_linux import (
     sockaddr_in6,
     sockaddr_storage,
     sockaddr_un,
+    utsname,
 )
 
 # ---------------------------------------------------------------------------------
@@ -335,11 +336,6 @@ def SetNonblock(fd: int, nonblocking: bool) -> int:
 # Go: src/syscall/syscall_unix.go CloseOnExec
 def CloseOnExec(fd: int) -> int:
     return Fcntl(fd, c.F_SETFD, c.FD_CLOEXEC)
-
-
-class utsname(ctypes.Structure):
-    _fields_ = [(f, ctypes.c_char * 65) for f in
-                ("sysname", "nodename", "release", "version", "machine", "domainname")]
 
 
 _uname = declare("uname", "uname", c_int, (ctypes.POINTER(utsname),))

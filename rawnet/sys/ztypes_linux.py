@@ -68,3 +68,8 @@ SizeofSockaddrInet4 = ctypes.sizeof(sockaddr_in)
 SizeofSockaddrInet6 = ctypes.sizeof(sockaddr_in6)
 SizeofSockaddrUnix = ctypes.sizeof(sockaddr_un)
 SizeofSockaddrAny = ctypes.sizeof(sockaddr_storage)
+
+
+class utsname(ctypes.Structure):
+    _fields_ = [(f, ctypes.c_char * 65) for f in
+                ("sysname", "nodename", "release", "version", "machine", "domainname")]

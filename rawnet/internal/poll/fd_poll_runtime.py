@@ -21,20 +21,19 @@ from ...runtime.netpoll import (
     pollErrTimeout,
     pollNoError,
 )
+from ...runtime.netpoll import poll_runtime_isPollServerDescriptor as runtime_isPollServerDescriptor
+from ...runtime.netpoll import poll_runtime_pollClose as runtime_pollClose
+from ...runtime.netpoll import poll_runtime_pollOpen as runtime_pollOpen
+from ...runtime.netpoll import poll_runtime_pollReset as runtime_pollReset
+from ...runtime.netpoll import poll_runtime_pollServerInit as runtime_pollServerInit
+from ...runtime.netpoll import poll_runtime_pollSetDeadline as runtime_pollSetDeadline
+from ...runtime.netpoll import poll_runtime_pollUnblock as runtime_pollUnblock
+from ...runtime.netpoll import poll_runtime_pollWait as runtime_pollWait
 from ...sys.errno import Errno
 from .fd import ErrDeadlineExceeded, ErrNoDeadline, ErrNotPollable, errClosing
 
 if TYPE_CHECKING:
     from .fd_unix import FD
-
-runtime_pollServerInit = rt.poll_runtime_pollServerInit
-runtime_pollOpen = rt.poll_runtime_pollOpen
-runtime_pollClose = rt.poll_runtime_pollClose
-runtime_pollWait = rt.poll_runtime_pollWait
-runtime_pollReset = rt.poll_runtime_pollReset
-runtime_pollSetDeadline = rt.poll_runtime_pollSetDeadline
-runtime_pollUnblock = rt.poll_runtime_pollUnblock
-runtime_isPollServerDescriptor = rt.poll_runtime_isPollServerDescriptor
 
 
 class pollDesc:
