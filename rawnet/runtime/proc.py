@@ -124,9 +124,9 @@ class schedt:
         self.allp: list[P] = []
 
 
-sched = schedt()
-_tls = threading.local()
-allgs: weakref.WeakSet[G] = weakref.WeakSet()  # every live goroutine (Go: allgs)
+sched: Final = schedt()
+_tls: Final = threading.local()
+allgs: Final[weakref.WeakSet[G]] = weakref.WeakSet()  # every live goroutine (Go: allgs)
 
 
 def getp() -> P:

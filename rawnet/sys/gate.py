@@ -19,10 +19,10 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
-get_errno = ctypes.get_errno
-set_errno = ctypes.set_errno
+get_errno: Final = ctypes.get_errno
+set_errno: Final = ctypes.set_errno
 
 
 class Entry:
@@ -47,7 +47,7 @@ class Hook(Protocol):
     def after(self, entry: Entry, args: tuple[Any, ...], ret: int) -> None: ...
 
 
-_hooks: list[Hook] = []
+_hooks: Final[list[Hook]] = []
 
 
 def syscall(entry: Entry, *args: Any) -> int:

@@ -10,7 +10,7 @@ it (right for a poller that sleeps in epoll_pwait). Both set errno for
 from __future__ import annotations
 
 import ctypes
-from typing import Any
+from typing import Any, Final
 
 from .gate import Entry
 
@@ -49,7 +49,7 @@ socklen_p = ctypes.POINTER(ctypes.c_uint32)
 # Anything else (a float, a bytearray) raises ctypes.ArgumentError, as with argtypes.
 # tests/test_buffers.py records the arguments the unchecked calls get.
 
-maxInt = 2**31 - 1
+maxInt: Final = 2**31 - 1
 
 
 def declare(

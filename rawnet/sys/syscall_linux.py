@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from . import zerrors_linux as c
 from .gate import syscall
@@ -113,29 +113,31 @@ def anyToSockaddr(rsa: sockaddr_storage, n: int) -> Sockaddr | None:
 # Declarations.
 
 _sockaddr_p = c_void_p
-_socket = declare("socket", "socket", c_int, (c_int, c_int, c_int))
-_bind = declare("bind", "bind", c_int, (c_int, _sockaddr_p, c_uint))
-_connect = declare("connect", "connect", c_int, (c_int, _sockaddr_p, c_uint))
-_listen = declare("listen", "listen", c_int, (c_int, c_int))
-_accept4 = declare("accept4", "accept4", c_int, (c_int, _sockaddr_p, socklen_p, c_int))
+_socket: Final = declare("socket", "socket", c_int, (c_int, c_int, c_int))
+_bind: Final = declare("bind", "bind", c_int, (c_int, _sockaddr_p, c_uint))
+_connect: Final = declare("connect", "connect", c_int, (c_int, _sockaddr_p, c_uint))
+_listen: Final = declare("listen", "listen", c_int, (c_int, c_int))
+_accept4: Final = declare("accept4", "accept4", c_int, (c_int, _sockaddr_p, socklen_p, c_int))
 # read and write are unchecked calls (rawnet/sys/libc.py): Read and Write pass an int
 # fd, a ctypes array or bytes, and an int count; a count above maxInt (one transfer of
 # more than 2 GiB) goes through the checked twin.
-_read = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t), unchecked=True)
-_write = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t), unchecked=True)
-_readChecked = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t))
-_writeChecked = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t))
-_writev = declare("writev", "writev", c_ssize_t, (c_int, ctypes.POINTER(iovec), c_int))
-_close = declare("close", "close", c_int, (c_int,))
-_shutdown = declare("shutdown", "shutdown", c_int, (c_int, c_int))
-_setsockopt = declare("setsockopt", "setsockopt", c_int, (c_int, c_int, c_int, c_void_p, c_uint))
-_getsockopt = declare(
+_read: Final = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t), unchecked=True)
+_write: Final = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t), unchecked=True)
+_readChecked: Final = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t))
+_writeChecked: Final = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t))
+_writev: Final = declare("writev", "writev", c_ssize_t, (c_int, ctypes.POINTER(iovec), c_int))
+_close: Final = declare("close", "close", c_int, (c_int,))
+_shutdown: Final = declare("shutdown", "shutdown", c_int, (c_int, c_int))
+_setsockopt: Final = declare(
+    "setsockopt", "setsockopt", c_int, (c_int, c_int, c_int, c_void_p, c_uint)
+)
+_getsockopt: Final = declare(
     "getsockopt", "getsockopt", c_int, (c_int, c_int, c_int, c_void_p, socklen_p)
 )
-_getsockname = declare("getsockname", "getsockname", c_int, (c_int, _sockaddr_p, socklen_p))
-_getpeername = declare("getpeername", "getpeername", c_int, (c_int, _sockaddr_p, socklen_p))
-_fcntl = declare("fcntl", "fcntl", c_int, (c_int, c_int, c_int))
-_openat = declare("openat", "openat", c_int, (c_int, c_char_p, c_int, c_uint))
+_getsockname: Final = declare("getsockname", "getsockname", c_int, (c_int, _sockaddr_p, socklen_p))
+_getpeername: Final = declare("getpeername", "getpeername", c_int, (c_int, _sockaddr_p, socklen_p))
+_fcntl: Final = declare("fcntl", "fcntl", c_int, (c_int, c_int, c_int))
+_openat: Final = declare("openat", "openat", c_int, (c_int, c_char_p, c_int, c_uint))
 
 
 # ---------------------------------------------------------------------------------
@@ -151,8 +153,8 @@ _openat = declare("openat", "openat", c_int, (c_int, c_char_p, c_int, c_uint))
 # zero-copy view. A thread's scratch is used only between a syscall and the copy
 # right after it, with no goroutine switch in between.
 
-copyMax = 8192
-_arrays: dict[int, Any] = {}
+copyMax: Final = 8192
+_arrays: Final[dict[int, Any]] = {}
 
 
 class _Scratch(threading.local):
@@ -161,7 +163,7 @@ class _Scratch(threading.local):
         self.mv = memoryview(self.arr).cast("B")
 
 
-_scratch = _Scratch()
+_scratch: Final = _Scratch()
 
 
 def _array(n: int) -> Any:
@@ -338,7 +340,7 @@ def CloseOnExec(fd: int) -> int:
     return Fcntl(fd, c.F_SETFD, c.FD_CLOEXEC)
 
 
-_uname = declare("uname", "uname", c_int, (ctypes.POINTER(utsname),))
+_uname: Final = declare("uname", "uname", c_int, (ctypes.POINTER(utsname),))
 
 
 # Go: src/syscall/zsyscall_linux_amd64.go Uname
