@@ -73,7 +73,7 @@ def test_trace_shows_a_read_parking_and_the_poller_waking_it(tmp_path: Path) -> 
 
 
 def test_trace_off_records_nothing() -> None:
-    assert not trace.enabled
+    assert not trace.state.enabled
     n = len(trace.events())
     rawnet.go(rawnet.Sleep, 0)
     rawnet.Gosched()

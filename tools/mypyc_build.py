@@ -45,6 +45,7 @@ COMPILED = [
     "rawnet/sys/gate.py",
     "rawnet/sys/syscall_linux.py",
     "rawnet/runtime/atomic.py",
+    "rawnet/runtime/trace.py",
 ]
 
 

@@ -191,10 +191,10 @@ class pollCache:
             self.first = pd
 
 
-pollcache = pollCache()
-netpollInitLock = threading.Lock()
-netpollInited = atomic.Int(0)
-netpollWaiters = atomic.Int(0)
+pollcache: Final = pollCache()
+netpollInitLock: Final = threading.Lock()
+netpollInited: Final = atomic.Int(0)
+netpollWaiters: Final = atomic.Int(0)
 
 
 # The pollers rawnet has, as Go has one per OS family (netpoll_epoll.go,

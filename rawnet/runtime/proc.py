@@ -125,6 +125,9 @@ class schedt:
 
 
 sched: Final = schedt()
+# The tracer's switch, tested on every park and wake-up (Go: traceEnabled()). Bound
+# once: the mypyc build then reads it from a C static, not through two dict look-ups.
+_trace: Final = trace.state
 _tls: Final = threading.local()
 allgs: Final[weakref.WeakSet[G]] = weakref.WeakSet()  # every live goroutine (Go: allgs)
 
@@ -190,7 +193,7 @@ def _goroutine_main() -> None:
         goexit_hook(g, e)
     finally:
         g.status = _Gdead
-        if trace.enabled:
+        if _trace.enabled:
             trace.goStop(g, g.p, "end")
 
 
@@ -208,7 +211,7 @@ def go(fn: Callable[..., Any], *args: Any) -> G:
     g.fn, g.args, g.startpc = fn, args, fn
     g.status = _Grunnable
     allgs.add(g)
-    if trace.enabled:
+    if _trace.enabled:
         trace.goCreate(g, p)
     p.runq.append(g)
     return g
@@ -260,7 +263,7 @@ def goready(gp: G) -> None:
     gp.status = _Grunnable
     gp.waitreason = ""
     p = gp.p
-    if trace.enabled:
+    if _trace.enabled:
         trace.goUnpark(gp, getattr(_tls, "p", None), _readier())
     if p is getattr(_tls, "p", None):
         p.runq.append(gp)
@@ -314,7 +317,7 @@ def Gosched() -> None:
     """Yield: let the other runnable goroutines of this thread run first."""
     gp = getg()
     p = gp.p
-    if trace.enabled:
+    if _trace.enabled:
         trace.goStop(gp, p, "yield")
     gp.status = _Grunnable
     p.runq.append(gp)
@@ -333,7 +336,7 @@ def park_m(p: P, gp: G, unlockf: Callable[[G, Any], bool] | None, lock: Any) -> 
         gp.status = _Grunning
         gp.waitreason = ""
         return
-    if trace.enabled:
+    if _trace.enabled:
         trace.goStop(gp, p, " ".join(filter(None, (gp.waitreason, waitDetail(gp)))))
     schedule(p)
 
@@ -359,7 +362,7 @@ def execute(p: P, gp: G) -> None:
     """Switch to gp (a no-op when gp is the caller, readied again in the meantime)."""
     gp.status = _Grunning
     p.schedtick += 1
-    if trace.enabled:
+    if _trace.enabled:
         trace.goStart(gp, p)
     gp.gr.switch()
 
@@ -414,7 +417,7 @@ def _pollNonBlocking() -> bool:
 
 
 def _netpoll(p: P, delay: int) -> tuple[list[G], int]:
-    if not trace.enabled:
+    if not _trace.enabled:
         return netpoll.netpoll(delay)
     t0 = trace.now()
     glist, delta = netpoll.netpoll(delay)
@@ -423,7 +426,7 @@ def _netpoll(p: P, delay: int) -> tuple[list[G], int]:
 
 
 def _injectPolled(glist: list[G], delta: int) -> None:
-    if trace.enabled:
+    if _trace.enabled:
         _tls.readier = "netpoll"  # for the trace's "readied by" arrows
         injectglist(glist)
         _tls.readier = "scheduler"

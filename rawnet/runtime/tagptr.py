@@ -10,8 +10,10 @@ packing and the 19-bit tag are Go's.
 
 from __future__ import annotations
 
-taggedPointerBits = 19  # on 64-bit Go: 64 - 48 address bits + 3 alignment bits
-tagMask = (1 << taggedPointerBits) - 1
+from typing import Final
+
+taggedPointerBits: Final = 19  # on 64-bit Go: 64 - 48 address bits + 3 alignment bits
+tagMask: Final = (1 << taggedPointerBits) - 1
 
 
 # Go: src/runtime/tagptr_64bit.go taggedPointerPack

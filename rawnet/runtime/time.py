@@ -102,7 +102,7 @@ def checkTimers(now: int) -> int:
         f = t.f
         if f is None:
             continue
-        if trace.enabled:
+        if trace.state.enabled:
             trace.timerFire(getattr(proc._tls, "p", None), f)
             proc._tls.readier = "timer"  # for the trace's "readied by" arrows
             f(arg, seq, 0)

@@ -17,7 +17,7 @@ While tracing is on, the scheduler, the poller and the timers record events, and
     rawnet.runtime.trace.stop()   # writes the file
 
 or ``python -m rawnet trace --runtime out.json -- script.py``. When tracing is off each
-hook costs one test of the module flag ``enabled``.
+hook costs one test of the flag ``state.enabled``.
 """
 
 from __future__ import annotations
@@ -26,12 +26,23 @@ import json
 import os
 import threading
 import time as _time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from .proc import G, P
 
-enabled = False
+
+class _State:
+    """Go: src/runtime/trace.go the ``trace`` variable's struct, of which the hooks need
+    one field: Go's ``traceEnabled()`` reads ``trace.enabled``."""
+
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = False
+
+
+state: Final = _State()
 
 _lock = threading.Lock()
 _events: list[dict[str, Any]] = []
@@ -91,7 +102,7 @@ def _gtrack(g: G) -> int:
 
 def start(path: str) -> None:
     """Start recording; stop() writes the events to path."""
-    global enabled, _path, _t0
+    global _path, _t0
     with _lock:
         _events.clear()
     _named.clear()
@@ -101,15 +112,14 @@ def start(path: str) -> None:
     _path = path
     _t0 = _time.perf_counter_ns()
     _emit({"ph": "M", "name": "process_name", "args": {"name": "rawnet"}})
-    enabled = True
+    state.enabled = True
 
 
 def stop() -> str | None:
     """Stop recording and write the trace; returns the path written (None if not on)."""
-    global enabled
-    if not enabled:
+    if not state.enabled:
         return None
-    enabled = False
+    state.enabled = False
     now = _now()
     for pid, (_goid, t, name) in list(_running.items()):
         _emit({"ph": "X", "name": name, "tid": pid, "ts": t, "dur": now - t, "cat": "run"})
