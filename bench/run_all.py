@@ -10,7 +10,9 @@ What it does, in order:
 1. Installs what it needs: the ``bench`` extra (uvloop, gevent, trio) with
    ``pip install -e '.[bench]'`` when one of them is missing, and ``golang-go`` and
    ``strace`` with ``apt-get`` when ``go`` or ``strace`` is missing. Builds
-   bench/echoload.c with ``cc -O2`` and bench/go_echo.go with ``go build``.
+   bench/echoload.c with ``cc -O2``, bench/go_echo.go with ``go build``, and a copy of
+   rawnet with its Read/Write path compiled by mypyc (tools/mypyc_build.py), which the
+   ``rawnet-mypyc`` servers run.
 2. Round trips: for each run (default 3), each server in turn (runs interleaved, so that
    drift on a shared machine hits every server alike), a fresh server process pinned to
    CPU 0 (``taskset``), and for each case (C connections, S-byte messages) a warm-up
@@ -61,11 +63,17 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 SERVER_CPU, LOAD_CPU = 0, 1
 
 # name -> (how it is started, extra environment, short description)
-SERVER_ORDER = ["rawnet", "rawnet-fast", "go", "uvloop", "selectors", "threads", "gevent",
-                "trio", "asyncio-streams", "asyncio-protocol", "floor", "floor-short"]
+SERVER_ORDER = ["rawnet", "rawnet-fast", "rawnet-mypyc", "rawnet-mypyc-fast", "go", "uvloop",
+                "selectors", "threads", "gevent", "trio", "asyncio-streams",
+                "asyncio-protocol", "floor", "floor-short"]
+# The four ways to run rawnet's echo server; the report gives each one's ratios.
+RAWNETS = ["rawnet", "rawnet-fast", "rawnet-mypyc", "rawnet-mypyc-fast"]
 DESCRIPTIONS = {
     "rawnet": "`python -m rawnet echo`: goroutine per connection (Go-exact syscalls)",
     "rawnet-fast": "the same with `RAWNET_GODEBUG=shortread=1`",
+    "rawnet-mypyc": "the same source with its Read/Write path compiled by mypyc "
+                    "(tools/mypyc_build.py), Go-exact syscalls",
+    "rawnet-mypyc-fast": "rawnet-mypyc with `RAWNET_GODEBUG=shortread=1`",
     "go": "Go `net`, goroutine per connection (bench/go_echo.go)",
     "uvloop": "uvloop, asyncio Protocol (bench/peers/uvloop_protocol.py)",
     "selectors": "stdlib selectors reactor, epoll (bench/peers/selectors_echo.py)",
@@ -128,7 +136,8 @@ def install(a: argparse.Namespace, notes: list[str]) -> None:
             notes.append(f"`{tool}` is not available.")
 
 
-def build(tmp: str, notes: list[str]) -> tuple[str, str | None]:
+def build(tmp: str, notes: list[str]) -> tuple[str, str | None, str | None]:
+    """echoload, the Go server and the mypyc build of rawnet (None: not built)."""
     load = os.path.join(tmp, "echoload")
     subprocess.run(["cc", "-O2", "-o", load, os.path.join(HERE, "echoload.c")], check=True,
                    timeout=120)
@@ -141,16 +150,34 @@ def build(tmp: str, notes: list[str]) -> tuple[str, str | None]:
         if r.returncode != 0:
             notes.append(f"`go build` failed: {r.stderr.strip()[:300]}")
             go_exe = None
-    return load, go_exe
+    compiled: str | None = os.path.join(tmp, "mypyc")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mypyc_build.py"),
+                        str(compiled)], timeout=900, capture_output=True, text=True)
+    if r.returncode != 0:
+        notes.append(f"tools/mypyc_build.py failed: {(r.stderr or r.stdout).strip()[-300:]}")
+        return load, go_exe, None
+    # The same command the servers run: -P keeps the checkout (the cwd) off sys.path.
+    where = sh([sys.executable, "-P", "-c", "import rawnet.runtime.proc as m; print(m.__file__)"],
+               env={**os.environ, "PYTHONPATH": compiled}, cwd=ROOT).strip()
+    if not where.endswith(".so"):
+        notes.append(f"the mypyc build does not load its extensions ({where!r}): not run")
+        return load, go_exe, None
+    return load, go_exe, compiled
 
 
-def server_commands(go_exe: str | None) -> dict[str, tuple[list[str], dict[str, str]]]:
+def server_commands(go_exe: str | None,
+                    compiled: str | None) -> dict[str, tuple[list[str], dict[str, str]]]:
     py = sys.executable
     rawnet = [py, "-m", "rawnet", "echo"]
+    fast = {"RAWNET_GODEBUG": "shortread=1"}
     cmds: dict[str, tuple[list[str], dict[str, str]]] = {
         "rawnet": (rawnet, {}),
-        "rawnet-fast": (rawnet, {"RAWNET_GODEBUG": "shortread=1"}),
+        "rawnet-fast": (rawnet, fast),
     }
+    if compiled:  # -P: not the checkout (the servers' cwd) first on sys.path
+        mypyc = [py, "-P", "-m", "rawnet", "echo"]
+        cmds["rawnet-mypyc"] = (mypyc, {"PYTHONPATH": compiled})
+        cmds["rawnet-mypyc-fast"] = (mypyc, {"PYTHONPATH": compiled, **fast})
     if go_exe:
         cmds["go"] = ([go_exe], {})
     for name, f in PEER_FILES.items():
@@ -491,6 +518,10 @@ def versions(go_exe: str | None) -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             v[pkg] = "not installed"
     v["rawnet"] = versions_rawnet()
+    try:
+        v["mypy (mypyc)"] = importlib.metadata.version("mypy")
+    except importlib.metadata.PackageNotFoundError:
+        v["mypy (mypyc)"] = "not installed"
     v["go"] = (sh(["go", "version"]).strip().removeprefix("go version ") if go_exe
                else "not available")
     v["strace"] = ((sh(["strace", "-V"]).splitlines() or [""])[0].split() or ["n/a"])[-1]
@@ -532,7 +563,7 @@ def report(a: argparse.Namespace, servers: list[str], cases: list[tuple[int, int
         hdr = "| peer |"
         sep = "|---|"
         for conns, _ in key_cases:
-            for base in ("rawnet", "rawnet-fast"):
+            for base in RAWNETS:
                 if base in servers:
                     hdr += f" {base} ÷ peer, C={conns} |"
                     sep += "---|"
@@ -540,7 +571,7 @@ def report(a: argparse.Namespace, servers: list[str], cases: list[tuple[int, int
         for peer in servers:
             row = f"| {peer} |"
             for conns, size in key_cases:
-                for base in ("rawnet", "rawnet-fast"):
+                for base in RAWNETS:
                     if base in servers:
                         row += f" {med_range(ratios(res, base, peer, conns, size), '.2f')} |"
             L.append(row)
@@ -548,14 +579,15 @@ def report(a: argparse.Namespace, servers: list[str], cases: list[tuple[int, int
 
     L += targets(res, key_cases)
     for conns, size in cases:
+        bases = [b for b in RAWNETS if b in servers]
         L += [f"## C = {conns} connections, S = {size} bytes", "",
-              "| server | round trips/s | rawnet ÷ server | rawnet-fast ÷ server | p50 µs "
-              "| p99 µs | p999 µs | server CPU µs/rt | load gen CPU % |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| server | round trips/s | " + "".join(f"{b} ÷ server | " for b in bases)
+              + "p50 µs | p99 µs | p999 µs | server CPU µs/rt | load gen CPU % |",
+              "|---|---|" + "---|" * len(bases) + "---|---|---|---|---|"]
         for name in servers:
             rs = res.rtt.get((name, conns, size), [])
             if not rs:
-                L.append(f"| {name} | failed | | | | | | | |")
+                L.append(f"| {name} | failed |" + " |" * (len(bases) + 5))
                 continue
 
             def col(k: str, rs: list[dict[str, Any]] = rs) -> list[float]:
@@ -563,9 +595,9 @@ def report(a: argparse.Namespace, servers: list[str], cases: list[tuple[int, int
 
             L.append(
                 f"| {name} | {med_range(col('rtt_per_s'))} "
-                f"| {med_range(ratios(res, 'rawnet', name, conns, size), '.2f')} "
-                f"| {med_range(ratios(res, 'rawnet-fast', name, conns, size), '.2f')} "
-                f"| {statistics.median(col('p50_us')):.0f} "
+                + "".join(f"| {med_range(ratios(res, b, name, conns, size), '.2f')} "
+                          for b in bases)
+                + f"| {statistics.median(col('p50_us')):.0f} "
                 f"| {statistics.median(col('p99_us')):.0f} "
                 f"| {statistics.median(col('p999_us')):.0f} "
                 f"| {med_range(col('cpu_us_per_rt'), '.2f')} "
@@ -645,27 +677,29 @@ def targets(res: Results, key_cases: list[tuple[int, int]]) -> list[str]:
                 rows.append((f"{num} ÷ {den} ≥ {want:g} (C={conns}, S={size})",
                              med_range(rs, ".2f"), ok))
 
-    ratio("rawnet", "gevent", 1.15)
-    ratio("rawnet", "asyncio-streams", 2.2)
-    ratio("rawnet-fast", "gevent", 1.3)
-    ratio("rawnet-fast", "asyncio-streams", 2.5)
-    ratio("rawnet-fast", "go", 0.8)
-    ratio("rawnet", "floor", None)
-    ratio("rawnet-fast", "floor-short", None)
+    for plain, fast in (("rawnet", "rawnet-fast"), ("rawnet-mypyc", "rawnet-mypyc-fast")):
+        ratio(plain, "gevent", 1.15)
+        ratio(plain, "asyncio-streams", 2.2)
+        ratio(fast, "gevent", 1.3)
+        ratio(fast, "asyncio-streams", 2.5)
+        ratio(fast, "go", 0.8)
+        ratio(plain, "floor", None)
+        ratio(fast, "floor-short", None)
     pf = {n: t["perf"]["per_rt"] for n, t in res.syscalls.items() if "perf" in t}
-    if "rawnet" in pf and "go" in pf:
-        d = pf["rawnet"] - pf["go"]
-        rows.append(("rawnet syscalls/rt = Go's (perf)",
-                     f"{pf['rawnet']:.2f} vs {pf['go']:.2f}",
-                     "yes" if abs(d) <= 0.05 else "**no**"))
-    if "rawnet-fast" in pf:
-        rows.append(("rawnet-fast syscalls/rt ≤ 2.05 (perf)", f"{pf['rawnet-fast']:.2f}",
-                     "yes" if pf["rawnet-fast"] <= 2.05 else "**no**"))
     idle = {(n, k): r["kib_per_conn"] for (n, k), r in res.rss.items()}
-    if ("rawnet", 10000) in idle and ("go", 10000) in idle:
-        a_, g_ = idle[("rawnet", 10000)], idle[("go", 10000)]
-        rows.append(("rawnet RSS per idle conn ≤ Go's (10,000 conns)",
-                     f"{a_:.2f} vs {g_:.2f} KiB", "yes" if a_ <= g_ else "**no**"))
+    for plain, fast in (("rawnet", "rawnet-fast"), ("rawnet-mypyc", "rawnet-mypyc-fast")):
+        if plain in pf and "go" in pf:
+            d = pf[plain] - pf["go"]
+            rows.append((f"{plain} syscalls/rt = Go's (perf)",
+                         f"{pf[plain]:.2f} vs {pf['go']:.2f}",
+                         "yes" if abs(d) <= 0.05 else "**no**"))
+        if fast in pf:
+            rows.append((f"{fast} syscalls/rt ≤ 2.05 (perf)", f"{pf[fast]:.2f}",
+                         "yes" if pf[fast] <= 2.05 else "**no**"))
+        if (plain, 10000) in idle and ("go", 10000) in idle:
+            a_, g_ = idle[(plain, 10000)], idle[("go", 10000)]
+            rows.append((f"{plain} RSS per idle conn ≤ Go's (10,000 conns)",
+                         f"{a_:.2f} vs {g_:.2f} KiB", "yes" if a_ <= g_ else "**no**"))
     if ("rawnet", 10000) in idle and ("floor", 10000) in idle:
         rows.append(("rawnet RSS per idle conn against the floor's (a greenlet and a "
                      "4 KiB buffer), for reference",
@@ -789,9 +823,9 @@ def main() -> None:
     install(a, notes)
     res = Results()
     with tempfile.TemporaryDirectory(prefix="rawnet-bench-") as tmp:
-        load, go_exe = build(tmp, notes)
+        load, go_exe, compiled = build(tmp, notes)
         meta = machine(), versions(go_exe)  # at the start: rawnet may change meanwhile
-        all_servers = server_commands(go_exe)
+        all_servers = server_commands(go_exe, compiled)
         wanted = [s for s in a.servers.split(",") if s]
         for s in wanted:
             if s not in all_servers:
