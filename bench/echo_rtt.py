@@ -1,7 +1,7 @@
 """Round trips per second of the echo server against a compiled load generator.
 
     python3 bench/echo_rtt.py [--conns 1,50] [--size 64] [--seconds 3] [--runs 3]
-                              [--rev NAME=GITREV ...] [--no-hooks NAME] [--no-go]
+                              [--rev NAME=GITREV ...] [--no-hooks NAME] [--no-go] [--mypyc]
 
 Builds bench/echoload.c with cc, starts each server (rawnet's `python -m rawnet echo`,
 and Go's bench/go_echo.go when `go` is installed) pinned to CPU 0, the load generator
@@ -10,7 +10,8 @@ the ratio to Go. ``--rev old=abc123`` adds rawnet as it was at that commit (chec
 out with ``git worktree`` into a temporary folder), so that a change is measured
 against its parent in the same run. ``--no-hooks stripped`` adds the working tree's
 rawnet with its tracing and fault-injection hooks cut out (the gate's hook test and
-the runtime trace's ``if trace.enabled`` tests), to price what they cost when off.
+the runtime trace's ``if _trace.enabled`` tests), to price what they cost when off.
+``--mypyc`` adds each of those trees compiled by tools/mypyc_build.py, as NAME-mypyc.
 Absolute numbers on a shared 2-core machine are noise; compare the ratios of one run.
 """
 
@@ -34,7 +35,7 @@ def strip_hooks(dest: str) -> None:
     pkg = os.path.join(dest, "rawnet")
     shutil.copytree(src, pkg, ignore=shutil.ignore_patterns("__pycache__"))
     cuts = [("sys/gate.py", "    if _hooks:\n        return _hooked(entry, args)\n", ""),
-            ("runtime/proc.py", "if trace.enabled:", "if False:")]
+            ("runtime/proc.py", "if _trace.enabled:", "if False:")]
     for rel, old, new in cuts:
         path = os.path.join(pkg, rel)
         with open(path, encoding="utf-8") as f:
@@ -74,6 +75,25 @@ def build(tmp: str, revs: list[str], go: bool, nohooks: str = "") -> dict[str, l
     return servers
 
 
+def compiled(tmp: str, servers: dict[str, list[str]]) -> None:
+    """Add NAME-mypyc for every rawnet server: its tree built by tools/mypyc_build.py.
+    -P: the compiled copy, not the current directory, first on sys.path."""
+    tool = os.path.join(os.path.dirname(HERE), "tools", "mypyc_build.py")
+    for name, cmd in list(servers.items()):
+        if "-m" not in cmd:
+            continue  # Go, the load generator
+        tree = cmd[1].removeprefix("PYTHONPATH=")
+        out = os.path.join(tmp, "mypyc-" + name)
+        r = subprocess.run([sys.executable, tool, "--src", tree, out],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            print(f"{name}: mypyc build failed: {(r.stderr or r.stdout).strip()[-300:]}",
+                  file=sys.stderr)
+            continue
+        servers[name + "-mypyc"] = ["env", f"PYTHONPATH={out}", sys.executable, "-P", "-m",
+                                    "rawnet", "echo"]
+
+
 def pinned(cpu: int, cmd: list[str]) -> list[str]:
     if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         return ["taskset", "-c", str(cpu), *cmd]
@@ -109,10 +129,15 @@ def main() -> None:
                     help="also run rawnet with its tracing/fault hooks cut out, as NAME")
     ap.add_argument("--no-go", action="store_true")
     ap.add_argument("--base", default="", help="the server the ratios are against")
+    ap.add_argument("--mypyc", action="store_true",
+                    help="also run every rawnet tree compiled by tools/mypyc_build.py")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            table(a, build(tmp, a.rev, not a.no_go, a.no_hooks), tmp)
+            servers = build(tmp, a.rev, not a.no_go, a.no_hooks)
+            if a.mypyc:
+                compiled(tmp, servers)
+            table(a, servers, tmp)
         finally:
             subprocess.run(["git", "-C", HERE, "worktree", "prune"], check=False)
 

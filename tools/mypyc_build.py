@@ -49,8 +49,8 @@ COMPILED = [
 ]
 
 
-def build(out: Path) -> None:
-    """Copy the package into out and compile COMPILED there, in place."""
+def build(out: Path, src: Path = ROOT) -> None:
+    """Copy src's rawnet package into out and compile COMPILED there, in place."""
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
         # atomic.py swaps in its locked classes at import time on such a build; compiled
         # callers would still construct the unlocked ones.
@@ -60,7 +60,7 @@ def build(out: Path) -> None:
 
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(ROOT / "rawnet", out / "rawnet",
+    shutil.copytree(src / "rawnet", out / "rawnet",
                     ignore=shutil.ignore_patterns("__pycache__", "*.so"))
     # mypy reads its settings (strict, the greenlet override) from the checkout.
     flags = ["--config-file", str(ROOT / "pyproject.toml")]
@@ -77,7 +77,10 @@ def build(out: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("dir", type=Path, help="where to put the compiled copy of rawnet")
-    build(ap.parse_args().dir.resolve())
+    ap.add_argument("--src", type=Path, default=ROOT,
+                    help="the tree whose rawnet/ to compile (default: this checkout)")
+    a = ap.parse_args()
+    build(a.dir.resolve(), a.src.resolve())
     return 0
 
 
