@@ -1,6 +1,8 @@
 """Build rawnet with its hot path compiled by mypyc, into a directory of its own.
 
-    python3 tools/mypyc_build.py DIR        # then: PYTHONPATH=DIR python3 -m rawnet echo :8888
+    python3 tools/mypyc_build.py DIR   # then: PYTHONPATH=DIR python3 -P -m rawnet echo :8888
+
+(``-P``: the current directory, which may be the checkout, stays off ``sys.path``.)
 
 The source is the same Python, module for module: mypyc (the compiler mypy itself is
 built with) turns each module in COMPILED into a C extension, using the type hints that
@@ -16,8 +18,8 @@ silently shadow every later edit. DIR gets a copy of the package with the extens
 beside it; the checkout stays pure Python.
 
 Only the modules on the path of a Read or Write are compiled (the list below); the
-rest (dialing, address parsing, the tracer, the error types) run as ordinary Python.
-Needs mypy (the ``test`` or ``bench`` extra) and a C compiler.
+rest (dialing, address parsing, the strace-style tracer, ``conn`` and the error types)
+run as ordinary Python. Needs mypy (the ``test`` or ``bench`` extra) and a C compiler.
 """
 
 from __future__ import annotations
