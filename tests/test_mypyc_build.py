@@ -1,6 +1,7 @@
-"""tools/mypyc_build.py: what it compiles exists, and a build it cannot make correct is
-refused before anything is written. (CI runs the whole suite against the build it makes;
-see .ci/run.)"""
+"""tools/mypyc_build.py and tools/build_backend.py: what is compiled exists, a build that
+cannot be made correct is refused before anything is written, and pip is asked for mypy
+only for the compiled wheel. (CI runs the whole suite against the compiled build and
+builds the compiled wheel; see .ci/run.)"""
 
 from __future__ import annotations
 
@@ -33,3 +34,27 @@ def test_free_threaded_python_is_refused_before_any_copy(
     with pytest.raises(SystemExit, match="free-threaded"):
         mypyc_build.build(out)
     assert not out.exists()
+
+
+def test_build_backend_adds_mypy_only_for_the_compiled_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import build_backend
+
+    # setuptools' own answer stubbed: the real one runs setup.py, a compile with mypy here.
+    monkeypatch.setattr(build_backend._setuptools, "get_requires_for_build_wheel",
+                        lambda config_settings=None: ["wheel"])
+    monkeypatch.delenv("RAWNET_MYPYC", raising=False)
+    assert build_backend.get_requires_for_build_wheel() == ["wheel"]
+    monkeypatch.setenv("RAWNET_MYPYC", "1")
+    assert build_backend.get_requires_for_build_wheel() == ["wheel", "mypy>=1.10"]
+
+
+def test_build_backend_refuses_a_compiled_editable_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import build_backend
+
+    monkeypatch.setenv("RAWNET_MYPYC", "1")
+    with pytest.raises(SystemExit, match="editable"):
+        build_backend.get_requires_for_build_editable()

@@ -15,7 +15,8 @@ build too (``.ci/run``).
 Why a separate directory, not ``pip install -e``: an extension module next to its
 ``.py`` is imported in its place, so a compiled build in the source tree would
 silently shadow every later edit. DIR gets a copy of the package with the extensions
-beside it; the checkout stays pure Python.
+beside it; the checkout stays pure Python. ``RAWNET_MYPYC=1 pip install .`` builds the
+same extensions into a wheel (setup.py, tools/build_backend.py).
 
 Only the modules on the path of a Read or Write are compiled (the list below); the
 rest (dialing, address parsing, the strace-style tracer, ``conn`` and the error types)
@@ -30,6 +31,7 @@ import shutil
 import sys
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,25 +53,36 @@ COMPILED = [
 ]
 
 
-def build(out: Path, src: Path = ROOT) -> None:
-    """Copy src's rawnet package into out and compile COMPILED there, in place."""
+def refuse_free_threaded() -> None:
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
         # atomic.py swaps in its locked classes at import time on such a build; compiled
         # callers would still construct the unlocked ones.
         raise SystemExit("mypyc_build: not for a free-threaded Python (rawnet/runtime/atomic.py)")
+
+
+def extensions() -> list[Any]:
+    """The C extensions for COMPILED, whose paths are relative to the current directory
+    (module names are derived from them). Also what setup.py builds with RAWNET_MYPYC=1."""
+    refuse_free_threaded()
     from mypyc.build import mypycify  # imported late: only this tool needs mypy
+
+    # mypy reads its settings (strict, the greenlet override) from this checkout.
+    return mypycify(["--config-file", str(ROOT / "pyproject.toml"), *COMPILED])
+
+
+def build(out: Path, src: Path = ROOT) -> None:
+    """Copy src's rawnet package into out and compile COMPILED there, in place."""
+    refuse_free_threaded()  # before anything is copied
     from setuptools import setup  # type: ignore[import-untyped]
 
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(src / "rawnet", out / "rawnet",
                     ignore=shutil.ignore_patterns("__pycache__", "*.so"))
-    # mypy reads its settings (strict, the greenlet override) from the checkout.
-    flags = ["--config-file", str(ROOT / "pyproject.toml")]
     cwd = os.getcwd()
-    os.chdir(out)  # module names are derived from paths relative to here
+    os.chdir(out)
     try:
-        setup(name="rawnet-mypyc", ext_modules=mypycify(flags + COMPILED),
+        setup(name="rawnet-mypyc", ext_modules=extensions(),
               script_args=["-q", "build_ext", "--inplace", "--build-temp", "build"])
     finally:
         os.chdir(cwd)
