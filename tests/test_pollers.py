@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from greenlet import greenlet
 
 from rawnet.runtime import netpoll as rt
 from rawnet.runtime import proc, tagptr
@@ -79,10 +80,10 @@ def test_backend_in_use_is_the_selected_one(monkeypatch: pytest.MonkeyPatch) -> 
 # pipe, arrays and locks, whatever backend the process runs on.
 
 def Parked() -> proc.G:
-    """A stand-in for a parked G: a G never started (no greenlet, no P), which
-    netpollunblock returns as is. A real G, not any object: the mypyc build
-    (tools/mypyc_build.py) checks the type where the code says G."""
-    return proc.G.__new__(proc.G)
+    """A stand-in for a parked G: a G never started, which netpollunblock returns as
+    is. A real G, not any object: the mypyc build (tools/mypyc_build.py) checks the
+    type where the code says G."""
+    return proc.G(0, greenlet(lambda: None), proc.getp())
 
 
 def private_copy(name: str) -> types.ModuleType:

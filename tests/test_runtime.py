@@ -3,10 +3,12 @@ reporting, and the poller's delay rules."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
 import time
+import weakref
 
 import greenlet
 import pytest
@@ -34,6 +36,22 @@ def test_goroutines_run_when_main_parks() -> None:
     assert order == []  # not before the main goroutine gives the thread up
     rawnet.Gosched()
     assert order == ["a", "b"]
+
+
+def test_finished_goroutines_leave_allgs() -> None:
+    # allgs holds goroutines by their greenlets, weakly, so that finished ones do not
+    # pile up (Go keeps dead Gs for reuse; rawnet lets them go).
+    def done() -> None:
+        pass
+
+    gs = [rawnet.go(done) for _ in range(50)]
+    refs = [weakref.ref(g.gr) for g in gs]
+    assert all(r() in proc.allgs for r in refs)
+    rawnet.Gosched()  # they all run to the end
+    assert {g.status for g in gs} == {proc._Gdead}
+    del gs
+    gc.collect()
+    assert [r for r in refs if r() is not None] == []
 
 
 def test_gosched_interleaves() -> None:

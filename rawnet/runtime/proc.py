@@ -72,14 +72,11 @@ def throw(s: str) -> None:
     raise Throw("fatal error: " + s)
 
 
-# Not a native class in the mypyc build: allgs holds Gs by weak reference, which
-# mypyc's native classes do not support.
-@mypyc_attr(native_class=False)
 class G:
     """A goroutine (Go: src/runtime/runtime2.go g)."""
 
     __slots__ = ("goid", "gr", "p", "status", "waitreason", "waitdetail", "fn", "args",
-                 "startpc", "__weakref__")
+                 "startpc")
 
     def __init__(self, goid: int, gr: greenlet, p: P) -> None:
         self.goid = goid
@@ -129,7 +126,9 @@ sched: Final = schedt()
 # once: the mypyc build then reads it from a C static, not through two dict look-ups.
 _trace: Final = trace.state
 _tls: Final = threading.local()
-allgs: Final[weakref.WeakSet[G]] = weakref.WeakSet()  # every live goroutine (Go: allgs)
+# Every live goroutine (Go: allgs), by its greenlet, held weakly: a goroutine nothing
+# can wake any more is collected with its greenlet. Its G is gr.rawnet_g.
+allgs: Final[weakref.WeakSet[greenlet]] = weakref.WeakSet()
 
 
 def getp() -> P:
@@ -162,7 +161,7 @@ def getg() -> G:
             throw("getg on the scheduler (g0) greenlet")
         g = G(_newgoid(), gr, p)
         gr.rawnet_g = g
-        allgs.add(g)
+        allgs.add(gr)
     return g
 
 
@@ -210,7 +209,7 @@ def go(fn: Callable[..., Any], *args: Any) -> G:
     gr.rawnet_g = g
     g.fn, g.args, g.startpc = fn, args, fn
     g.status = _Grunnable
-    allgs.add(g)
+    allgs.add(gr)
     if _trace.enabled:
         trace.goCreate(g, p)
     p.runq.append(g)

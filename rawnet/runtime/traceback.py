@@ -49,7 +49,8 @@ def DumpGoroutines(file: TextIO | None = None, current: FrameType | None = None)
     out = file or sys.stderr
     if current is None:
         current = sys._getframe(1)
-    gs = sorted((g for g in list(proc.allgs) if g.status != proc._Gdead), key=lambda g: g.goid)
+    live = (gr.rawnet_g for gr in list(proc.allgs))
+    gs = sorted((g for g in live if g.status != proc._Gdead), key=lambda g: g.goid)
     for g in gs:
         out.write(f"goroutine {g.goid} [{_state(g)}]:\n")
         frame = _frame(g, current)
