@@ -27,7 +27,7 @@ nanotime = _time.monotonic_ns
 class timer:
     """Go: src/runtime/time.go timer."""
 
-    __slots__ = ("when", "f", "arg", "seq", "gen", "__weakref__")
+    __slots__ = ("when", "f", "arg", "seq", "gen")
 
     def __init__(self) -> None:
         self.when = 0  # 0: not armed
