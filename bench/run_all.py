@@ -153,14 +153,8 @@ def build(tmp: str, notes: list[str]) -> tuple[str, str | None, str | None]:
     compiled: str | None = os.path.join(tmp, "mypyc")
     r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "mypyc_build.py"),
                         str(compiled)], timeout=900, capture_output=True, text=True)
-    if r.returncode != 0:
+    if r.returncode != 0:  # it also fails if the copy does not load its extensions
         notes.append(f"tools/mypyc_build.py failed: {(r.stderr or r.stdout).strip()[-300:]}")
-        return load, go_exe, None
-    # The same command the servers run: -P keeps the checkout (the cwd) off sys.path.
-    where = sh([sys.executable, "-P", "-c", "import rawnet.runtime.proc as m; print(m.__file__)"],
-               env={**os.environ, "PYTHONPATH": compiled}, cwd=ROOT).strip()
-    if not where.endswith(".so"):
-        notes.append(f"the mypyc build does not load its extensions ({where!r}): not run")
         return load, go_exe, None
     return load, go_exe, compiled
 

@@ -5,6 +5,7 @@ builds the compiled wheel; see .ci/run.)"""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +22,13 @@ def test_every_compiled_module_is_in_the_package() -> None:
     missing = [m for m in mypyc_build.COMPILED if not (ROOT / m).is_file()]
     assert missing == []
     assert len(set(mypyc_build.COMPILED)) == len(mypyc_build.COMPILED)
+
+
+def test_a_copy_without_its_extensions_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "rawnet", tmp_path / "rawnet",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    with pytest.raises(SystemExit, match="does not load its extensions"):
+        mypyc_build.check_loads(tmp_path)
 
 
 def test_free_threaded_python_is_refused_before_any_copy(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -87,6 +88,18 @@ def build(out: Path, src: Path = ROOT) -> None:
     finally:
         os.chdir(cwd)
     shutil.rmtree(out / "build")
+    check_loads(out)
+
+
+def check_loads(out: Path) -> None:
+    """Imported from out as a user runs it (-P: the current directory, maybe the
+    checkout, off sys.path), rawnet's runtime must come from an extension module."""
+    where = subprocess.run(
+        [sys.executable, "-P", "-c", "import rawnet.runtime.proc as m; print(m.__file__)"],
+        env={**os.environ, "PYTHONPATH": str(out)}, capture_output=True, text=True,
+    ).stdout.strip()
+    if not where.endswith(".so"):
+        raise SystemExit(f"mypyc_build: {out} does not load its extensions ({where!r})")
 
 
 def main() -> int:
