@@ -46,25 +46,30 @@ def strip_hooks(dest: str) -> None:
             f.write(text.replace(old, new))
 
 
-def build(tmp: str, revs: list[str], go: bool, nohooks: str = "") -> dict[str, list[str]]:
+def rawnet_server(tree: str, *flags: str) -> list[str]:
+    """The README echo server, importing rawnet from tree first."""
+    return ["env", f"PYTHONPATH={tree}", sys.executable, *flags, "-m", "rawnet", "echo"]
+
+
+def build(tmp: str, revs: list[str], go: bool, nohooks: str = "",
+          mypyc: bool = False) -> dict[str, list[str]]:
     load = os.path.join(tmp, "echoload")
     subprocess.run(["cc", "-O2", "-o", load, os.path.join(HERE, "echoload.c")], check=True)
     # Every server runs with its own tree first on sys.path and with cwd=tmp:
     # ``python -m`` puts the working directory first, so a server started from the
     # checkout would import the checkout's rawnet whatever PYTHONPATH says.
-    root = os.path.dirname(HERE)
-    servers = {"rawnet": ["env", f"PYTHONPATH={root}", sys.executable, "-m", "rawnet", "echo"]}
+    trees = {"rawnet": os.path.dirname(HERE)}
     for spec in revs:
         name, rev = spec.split("=", 1)
-        tree = os.path.join(tmp, "rev-" + name)
-        subprocess.run(["git", "-C", HERE, "worktree", "add", "--detach", tree, rev],
+        trees[name] = os.path.join(tmp, "rev-" + name)
+        subprocess.run(["git", "-C", HERE, "worktree", "add", "--detach", trees[name], rev],
                        check=True, capture_output=True)
-        servers[name] = ["env", f"PYTHONPATH={tree}", sys.executable, "-m", "rawnet", "echo"]
     if nohooks:
-        tree = os.path.join(tmp, "nohooks")
-        strip_hooks(tree)
-        servers[nohooks] = ["env", f"PYTHONPATH={tree}", sys.executable, "-m", "rawnet",
-                            "echo"]
+        trees[nohooks] = os.path.join(tmp, "nohooks")
+        strip_hooks(trees[nohooks])
+    servers = {name: rawnet_server(tree) for name, tree in trees.items()}
+    if mypyc:
+        servers.update(compiled(tmp, trees))
     if go and shutil.which("go"):
         exe = os.path.join(tmp, "go_echo")
         env = {**os.environ, "GOCACHE": os.path.join(tmp, "gocache"), "GO111MODULE": "off"}
@@ -75,14 +80,12 @@ def build(tmp: str, revs: list[str], go: bool, nohooks: str = "") -> dict[str, l
     return servers
 
 
-def compiled(tmp: str, servers: dict[str, list[str]]) -> None:
-    """Add NAME-mypyc for every rawnet server: its tree built by tools/mypyc_build.py.
+def compiled(tmp: str, trees: dict[str, str]) -> dict[str, list[str]]:
+    """NAME-mypyc for every rawnet tree: that tree built by tools/mypyc_build.py.
     -P: the compiled copy, not the current directory, first on sys.path."""
     tool = os.path.join(os.path.dirname(HERE), "tools", "mypyc_build.py")
-    for name, cmd in list(servers.items()):
-        if "-m" not in cmd:
-            continue  # Go, the load generator
-        tree = cmd[1].removeprefix("PYTHONPATH=")
+    servers = {}
+    for name, tree in trees.items():
         out = os.path.join(tmp, "mypyc-" + name)
         r = subprocess.run([sys.executable, tool, "--src", tree, out],
                            capture_output=True, text=True)
@@ -90,8 +93,8 @@ def compiled(tmp: str, servers: dict[str, list[str]]) -> None:
             print(f"{name}: mypyc build failed: {(r.stderr or r.stdout).strip()[-300:]}",
                   file=sys.stderr)
             continue
-        servers[name + "-mypyc"] = ["env", f"PYTHONPATH={out}", sys.executable, "-P", "-m",
-                                    "rawnet", "echo"]
+        servers[name + "-mypyc"] = rawnet_server(out, "-P")
+    return servers
 
 
 def pinned(cpu: int, cmd: list[str]) -> list[str]:
@@ -134,10 +137,7 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            servers = build(tmp, a.rev, not a.no_go, a.no_hooks)
-            if a.mypyc:
-                compiled(tmp, servers)
-            table(a, servers, tmp)
+            table(a, build(tmp, a.rev, not a.no_go, a.no_hooks, a.mypyc), tmp)
         finally:
             subprocess.run(["git", "-C", HERE, "worktree", "prune"], check=False)
 
