@@ -138,6 +138,8 @@ def netpoll(delay: int) -> tuple[list[G], int]:
             return [], 0
     toRun: list[G] = []
     delta = 0
+    evs: int  # declared, so that the mypyc build tests and masks them as C integers
+    tp: int
     # The events are decoded with one struct call for the lot: reading them as ctypes
     # Structures (events[i].events, .data) makes three Python objects per event.
     for evs, tp in epoll.eventLayout.iter_unpack(_local.raw[: n * epoll.eventSize]):

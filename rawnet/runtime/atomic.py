@@ -132,7 +132,7 @@ class _LockedUint64(_LockedInt):
             return v
 
 
-gilProtected = getattr(sys, "_is_gil_enabled", lambda: True)()
+gilProtected: Final[bool] = getattr(sys, "_is_gil_enabled", lambda: True)()
 if not gilProtected:
     # Same methods, same names; only isinstance could tell them apart, and nothing
     # asks. (The mypyc build binds these names at compile time, so it refuses to

@@ -52,7 +52,10 @@ pollErrClosing: Final = 1  # descriptor is closed
 pollErrTimeout: Final = 2  # I/O timeout
 pollErrNotPollable: Final = 3  # general error polling descriptor
 
-# Semaphore values of pollDesc.rg / pollDesc.wg; anything else is a parked G.
+# Semaphore values of pollDesc.rg / pollDesc.wg; anything else is a parked G. Go
+# compares the words as uintptrs; here they are tested with ``is``, which is the same
+# test for these three (CPython keeps one object for each small int) and for a G, and
+# stays a pointer compare: ``==`` between a G and an int asks both types and gives up.
 pdNil: Final = 0
 pdReady: Final = 1
 pdWait: Final = 2
@@ -273,10 +276,10 @@ def poll_runtime_pollOpen(fd: int) -> tuple[pollDesc | None, int]:
     pd = pollcache.alloc()
     with pd.lock:
         wg = pd.wg.Load()
-        if wg != pdNil and wg != pdReady:
+        if wg is not pdNil and wg is not pdReady:
             proc.throw("runtime: blocked write on free polldesc")
         rg = pd.rg.Load()
-        if rg != pdNil and rg != pdReady:
+        if rg is not pdNil and rg is not pdReady:
             proc.throw("runtime: blocked read on free polldesc")
         pd.fd = fd
         if pd.fdseq.Load() == 0:
@@ -305,10 +308,10 @@ def poll_runtime_pollClose(pd: pollDesc) -> None:
     if not pd.closing:
         proc.throw("runtime: close polldesc w/o unblock")
     wg = pd.wg.Load()
-    if wg != pdNil and wg != pdReady:
+    if wg is not pdNil and wg is not pdReady:
         proc.throw("runtime: blocked write on closing polldesc")
     rg = pd.rg.Load()
-    if rg != pdNil and rg != pdReady:
+    if rg is not pdNil and rg is not pdReady:
         proc.throw("runtime: blocked read on closing polldesc")
     backend.netpollclose(pd.fd)
     pollcache.free(pd)
@@ -514,7 +517,7 @@ def netpollblock(pd: pollDesc, mode: int, waitio: bool) -> bool:
             break
         # Double check that this isn't corrupt; otherwise we'd loop forever.
         v = gpp.Load()
-        if v != pdReady and v != pdNil:
+        if v is not pdReady and v is not pdNil:
             proc.throw("runtime: double wait")
 
     # Need to recheck error states after setting gpp to pdWait. This is necessary
@@ -532,9 +535,9 @@ def netpollblock(pd: pollDesc, mode: int, waitio: bool) -> bool:
             raise
     # Be careful to not lose concurrent pdReady notification.
     old = gpp.Swap(pdNil)
-    if old not in (pdNil, pdReady, pdWait):
+    if old is not pdNil and old is not pdReady and old is not pdWait:
         proc.throw("runtime: corrupted polldesc")
-    return bool(old == pdReady)
+    return old is pdReady
 
 
 # Go: src/runtime/netpoll.go netpollunblock
@@ -544,17 +547,17 @@ def netpollunblock(pd: pollDesc, mode: int, ioready: bool) -> G | None:
     gpp = pd.rg if mode == modeR else pd.wg
     while True:
         old = gpp.v  # gpp.Load(), inlined
-        if old == pdReady:
+        if old is pdReady:
             return None
-        if old == pdNil and not ioready:
+        if old is pdNil and not ioready:
             # Only set pdReady for ioready. runtime_pollWait will check for timeout/
             # cancel before waiting.
             return None
         new = pdReady if ioready else pdNil
         if gpp.CompareAndSwap(old, new):
-            if old == pdWait:
+            if old is pdWait:
                 old = pdNil
-            elif old != pdNil:
+            elif old is not pdNil:
                 return old  # type: ignore[no-any-return]
             return None
 

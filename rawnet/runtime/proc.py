@@ -42,7 +42,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Final
 
-from greenlet import getcurrent, greenlet
+import greenlet as _greenlet
+from greenlet import greenlet
 from mypy_extensions import mypyc_attr
 
 from . import netpoll, time, trace
@@ -126,6 +127,12 @@ sched: Final = schedt()
 # once: the mypyc build then reads it from a C static, not through two dict look-ups.
 _trace: Final = trace.state
 _tls: Final = threading.local()
+# Whether a P is this thread's is asked on every park and wake-up: comparing P.thread
+# with get_ident() is a C call, where _tls.p is a thread-local look-up.
+get_ident: Final = threading.get_ident
+# greenlet's getcurrent, bound once: the mypyc build then calls it from a C static
+# instead of looking the imported name up in this module's dict on every getg.
+getcurrent: Final = _greenlet.getcurrent
 # Every live goroutine (Go: allgs), by its greenlet, held weakly: a goroutine nothing
 # can wake any more is collected with its greenlet. Its G is gr.rawnet_g.
 allgs: Final[weakref.WeakSet[greenlet]] = weakref.WeakSet()
@@ -238,7 +245,7 @@ def gopark(
     dumps (see waitDetail; it is stored as given, so the park path formats nothing)."""
     gp = getg()
     p = gp.p
-    if p is not getattr(_tls, "p", None):
+    if p.thread != get_ident():
         throw("gopark: goroutine used from a thread other than its own")
     gp.waitreason = reason
     gp.waitdetail = detail
@@ -264,7 +271,7 @@ def goready(gp: G) -> None:
     p = gp.p
     if _trace.enabled:
         trace.goUnpark(gp, getattr(_tls, "p", None), _readier())
-    if p is getattr(_tls, "p", None):
+    if p.thread == get_ident():
         p.runq.append(gp)
         return
     _inject(p, gp)

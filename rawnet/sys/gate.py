@@ -54,7 +54,10 @@ def syscall(entry: Entry, *args: Any) -> int:
     """Call entry with args; return its result, or -errno on failure."""
     if _hooks:
         return _hooked(entry, args)
-    r = entry.fn(*args)
+    # In two steps: the mypyc build compiles entry.fn(...) as a method call, which
+    # finds fn by a generic getattr; entry.fn alone is read from the slot.
+    fn = entry.fn
+    r = fn(*args)
     if r < 0:
         return -get_errno()
     return r
