@@ -212,6 +212,24 @@ def test_many_cross_thread_wakeups_are_not_lost() -> None:
     assert not t.is_alive()
 
 
+def test_gopark_refuses_a_goroutine_of_another_threads_p() -> None:
+    # gopark and goready tell this thread's P by its thread id (P.thread): a G whose P
+    # belongs to another thread must not park here.
+    ps: list[proc.P] = []
+    t = threading.Thread(target=lambda: ps.append(proc.getp()))
+    t.start()
+    t.join()
+    g = proc.getg()
+    own = g.p
+    g.p = ps[0]
+    try:
+        with pytest.raises(proc.Throw, match="thread other than its own"):
+            proc.gopark(None, None, "test")
+    finally:
+        g.p = own
+    assert g.status != proc._Gwaiting  # refused before it changed state
+
+
 def test_timer_stop_and_modify() -> None:
     fired: list[int] = []
     t = rtime.timer()
