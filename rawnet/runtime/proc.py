@@ -127,8 +127,9 @@ sched: Final = schedt()
 # once: the mypyc build then reads it from a C static, not through two dict look-ups.
 _trace: Final = trace.state
 _tls: Final = threading.local()
-# Whether a P is this thread's is asked on every park and wake-up: comparing P.thread
-# with get_ident() is a C call, where _tls.p is a thread-local look-up.
+# Whether a P is this thread's is asked on every park and wake-up: it is answered by
+# comparing P.thread with get_ident(), a C call, where _tls.p is a thread-local
+# look-up. _tls.p is read only to find this thread's P (getp, the tracer).
 get_ident: Final = threading.get_ident
 # greenlet's getcurrent, bound once: the mypyc build then calls it from a C static
 # instead of looking the imported name up in this module's dict on every getg.
@@ -504,7 +505,8 @@ def _notesleep(p: P) -> None:
 def wakeNetPoller(when: int) -> None:
     """A timer at when was added: if the poller sleeps past it, make it recompute."""
     with sched.lock:
-        polling = sched.pollingP is not None and sched.pollingP is not getattr(_tls, "p", None)
+        pollingP = sched.pollingP
+        polling = pollingP is not None and pollingP.thread != get_ident()
         late = sched.pollUntil == 0 or when < sched.pollUntil
         if not polling:
             # Nobody polls: wake a sleeper so that someone watches the clock.
