@@ -238,6 +238,10 @@ class FD:
                 if n > 0:
                     nn += n
                 if nn == total:
+                    if n < 0:
+                        # Only a zero-length p gets here with an error: Go returns
+                        # (0, err), so Write(b"") on a shut-down socket reports EPIPE.
+                        raise _written(Errno(-n), nn)
                     return nn
                 if n == -EAGAIN and pd.runtimeCtx is not None:  # fd.pd.pollable()
                     _wait(pd, modeW, self.isFile, nn)  # fd.pd.waitWrite(fd.isFile)
