@@ -523,16 +523,23 @@ def netpollblock(pd: pollDesc, mode: int, waitio: bool) -> bool:
     # Need to recheck error states after setting gpp to pdWait. This is necessary
     # because runtime_pollUnblock/runtime_pollSetDeadline/deadlineimpl do the opposite:
     # store to closing/rd/wd, publishInfo, load of rg/wg.
-    if waitio or netpollcheckerr(pd, mode) == pollNoError:
-        try:
+    try:
+        if waitio or netpollcheckerr(pd, mode) == pollNoError:
             # (fd, mode), formatted only when a trace or a dump asks (proc.waitDetail).
             proc.gopark(netpollblockcommit, gpp, waitReasonIOWait, (pd.fd, mode))
-        except BaseException:
-            # Python only: an exception thrown into the parked goroutine (Ctrl-C while
-            # the main thread waits). Withdraw from the semaphore before unwinding.
-            if gpp.CompareAndSwap(proc.getg(), pdNil):
-                netpollAdjustWaiters(-1)
-            raise
+    except BaseException:
+        # Python only: an exception delivered to this goroutine while it parks (Ctrl-C
+        # while the main thread waits: the poller's g0 dies and the exception arrives
+        # in the goroutine it would have run). The word holds the G if the goroutine
+        # committed to sleep, pdWait if the exception came before the commit; leave
+        # neither behind, or the next waiter throws "double wait" and Close throws
+        # "blocked read on closing polldesc". A notification or timeout that got there
+        # first has already replaced both, and stays.
+        if gpp.CompareAndSwap(proc.getg(), pdNil):
+            netpollAdjustWaiters(-1)
+        else:
+            gpp.CompareAndSwap(pdWait, pdNil)
+        raise
     # Be careful to not lose concurrent pdReady notification.
     old = gpp.Swap(pdNil)
     if old is not pdNil and old is not pdReady and old is not pdWait:
