@@ -10,7 +10,7 @@ import importlib.util
 import sys
 import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from greenlet import greenlet
 from rawnet.runtime import netpoll as rt
 from rawnet.runtime import proc, tagptr
 from rawnet.runtime.nbpipe import nonblockingPipe
+from rawnet.sys import gate
 from rawnet.sys import syscall_linux as sc
 
 pytestmark = pytest.mark.timeout(60)
@@ -351,6 +352,81 @@ def test_poll_eintr_returns_empty(pb: Any, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(pb.sp, "Poll", lambda fds, n, timeout: -errno.EINTR)
     assert pb.netpoll(-1) == ([], 0)
     assert not pb.mtxset.locked() and not pb.mtxpoll.locked()
+
+
+def test_poll_failure_prints_and_throws_as_Go(
+        pb: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(pb.sp, "Poll", lambda fds, n, timeout: -9)  # EBADF
+    with pytest.raises(proc.Throw) as ei:
+        pb.netpoll(-1)
+    assert str(ei.value) == "fatal error: poll failed"
+    assert capsys.readouterr().err == "errno= 9  len(pfds)= 1\n"
+
+
+# The epoll backend's fatal errors: Go prints the details with println, then throws.
+
+
+class FailCall:
+    """A gate hook that fails every call to one C function with an errno."""
+
+    def __init__(self, name: str, errno: int) -> None:
+        self.name, self.errno = name, errno
+
+    def before(self, entry: gate.Entry, args: tuple[Any, ...]) -> int | None:
+        return -self.errno if entry.name == self.name else None
+
+    def after(self, entry: gate.Entry, args: tuple[Any, ...], ret: int) -> None:
+        pass
+
+
+@pytest.fixture
+def failing() -> Iterator[Callable[[str, int], None]]:
+    hooks: list[FailCall] = []
+
+    def fail(name: str, errno: int) -> None:
+        hooks.append(FailCall(name, errno))
+        gate.add_hook(hooks[-1])
+
+    yield fail
+    for h in hooks:
+        gate.remove_hook(h)
+
+
+@pytest.mark.parametrize(("call", "printed", "thrown"), [
+    ("epoll_create1", "runtime: epollcreate failed with 24", "runtime: netpollinit failed"),
+    ("eventfd2", "runtime: eventfd failed with 24", "runtime: eventfd failed"),
+    ("epoll_ctl", "runtime: epollctl failed with 24", "runtime: epollctl failed"),
+])
+def test_epoll_init_failure_prints_and_throws_as_Go(
+        failing: Callable[[str, int], None], capsys: pytest.CaptureFixture[str],
+        call: str, printed: str, thrown: str) -> None:
+    eb = private_copy("rawnet.linux.netpoll_epoll")
+    failing(call, 24)  # EMFILE
+    with gate.record() as rec:
+        try:
+            with pytest.raises(proc.Throw) as ei:
+                eb.netpollinit()
+        finally:
+            for made in rec.calls:  # the fds init made before the failure
+                if made.name in ("epoll_create1", "eventfd2") and made.ret >= 0:
+                    sc.Close(made.ret)
+    assert str(ei.value) == "fatal error: " + thrown
+    assert capsys.readouterr().err == printed + "\n"
+
+
+def test_epoll_wait_failure_prints_and_throws_as_Go(
+        failing: Callable[[str, int], None], capsys: pytest.CaptureFixture[str]) -> None:
+    eb = private_copy("rawnet.linux.netpoll_epoll")
+    eb.netpollinit()
+    try:
+        failing("epoll_pwait", 9)  # EBADF
+        with pytest.raises(proc.Throw) as ei:
+            eb.netpoll(-1)
+    finally:
+        sc.Close(eb.epfd)
+        sc.Close(eb.netpollEventFd)
+    assert str(ei.value) == "fatal error: runtime: netpoll failed"
+    assert capsys.readouterr().err == f"runtime: epollwait on fd {eb.epfd} failed with 9\n"
 
 
 # -------------------------------------------------------------------------------

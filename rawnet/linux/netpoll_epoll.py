@@ -60,14 +60,19 @@ def netpollinit() -> None:
     global epfd, netpollEventFd
     epfd = epoll.EpollCreate1(c.EPOLL_CLOEXEC)
     if epfd < 0:
-        proc.throw(f"runtime: netpollinit failed: epollcreate failed with {-epfd}")
+        proc.println("runtime: epollcreate failed with", -epfd)
+        proc.throw("runtime: netpollinit failed")
     efd = epoll.Eventfd(0, c.EFD_CLOEXEC | c.EFD_NONBLOCK)
     if efd < 0:
-        proc.throw(f"runtime: eventfd failed with {-efd}")
+        # Go prints -errno of an unsigned errno here, which wraps around; this prints
+        # the errno it means.
+        proc.println("runtime: eventfd failed with", -efd)
+        proc.throw("runtime: eventfd failed")
     ev = epoll.epoll_event(c.EPOLLIN, _eventFdCookie)
     errno = epoll.EpollCtl(epfd, c.EPOLL_CTL_ADD, efd, ev)
     if errno < 0:
-        proc.throw(f"runtime: epollctl failed with {-errno}")
+        proc.println("runtime: epollctl failed with", -errno)
+        proc.throw("runtime: epollctl failed")
     netpollEventFd = efd
 
 
@@ -109,7 +114,8 @@ def netpollBreak() -> None:
             continue
         if n == -E.EAGAIN:
             return  # the counter is saturated: a wake-up is pending anyway
-        proc.throw(f"runtime: netpollBreak write failed with {-n}")
+        proc.println("runtime: netpollBreak write failed with", -n)
+        proc.throw("runtime: netpollBreak write failed")
 
 
 # Go: src/runtime/netpoll_epoll.go netpoll
@@ -131,7 +137,8 @@ def netpoll(delay: int) -> tuple[list[G], int]:
         if n >= 0:
             break
         if n != -E.EINTR:
-            proc.throw(f"runtime: netpoll failed: epollwait on fd {epfd} failed with {-n}")
+            proc.println("runtime: epollwait on fd", epfd, "failed with", -n)
+            proc.throw("runtime: netpoll failed")
         # If a timed sleep was interrupted, just return to recalculate how long we
         # should sleep now.
         if waitms > 0:
@@ -147,6 +154,7 @@ def netpoll(delay: int) -> tuple[list[G], int]:
             continue
         if tp == _eventFdCookie:
             if evs != c.EPOLLIN:
+                proc.println("runtime: netpoll: eventfd ready for", evs)
                 proc.throw("runtime: netpoll: eventfd ready for something unexpected")
             if delay != 0:
                 # netpollBreak could be picked up by a nonblocking poll. Only read the

@@ -74,7 +74,7 @@ def netpollinit() -> None:
     # Create the pipe we use to wake up poll.
     r, w, errno = nonblockingPipe()
     if errno != 0:
-        proc.throw(f"netpollinit: failed to create pipe: errno {-errno}")
+        proc.throw("netpollinit: failed to create pipe")
     rdwake = r
     wrwake = w
     # Pre-allocate the array of pollfd structures for poll: Go makes a slice of
@@ -234,7 +234,8 @@ def _pollLocked(delay: int, timeout: int) -> tuple[list[G], int]:
     n = sp.Poll(pfds, npfds, timeout)
     if n < 0:
         if n != -E.EINTR:
-            proc.throw(f"poll failed: errno={-n} len(pfds)={npfds}")
+            proc.println("errno=", -n, " len(pfds)=", npfds)
+            proc.throw("poll failed")
         # If a timed sleep was interrupted, just return to recalculate how long we
         # should sleep now. (Go tests timeout > 0 on an unsigned value: that is true
         # of the infinite timeout too, so every interrupted poll returns; a

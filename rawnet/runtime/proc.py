@@ -73,6 +73,12 @@ def throw(s: str) -> None:
     raise Throw("fatal error: " + s)
 
 
+def println(*args: object) -> None:
+    """Go's builtin println, as the runtime uses it to print the details (an errno, a
+    count) before a throw: the arguments separated by spaces, a newline, on stderr."""
+    print(*args, file=sys.stderr, flush=True)
+
+
 class G:
     """A goroutine (Go: src/runtime/runtime2.go g)."""
 
