@@ -453,6 +453,7 @@ def _block(p: P, pollUntil: int) -> None:
     # The poller must exist before this P can be seen polling: a goready from another
     # thread that finds us _Ppolling wakes us with netpollBreak, which needs it.
     netpoll.netpollGenericInit()
+    wakePoller = False
     with sched.lock:
         if p.inject:
             return
@@ -462,13 +463,23 @@ def _block(p: P, pollUntil: int) -> None:
             p.state = _Ppolling
             poller = True
         else:
+            # Another P polls, until sched.pollUntil. If that is later than our next
+            # timer, it must recompute: the timer may have been added while that P
+            # was between computing its delay and blocking, when wakeNetPoller found
+            # nobody polling and could not tell it. Go makes the same check in
+            # findRunnable, before stopm.
+            pollerPollUntil = sched.pollUntil
+            wakePoller = pollUntil != 0 and (pollerPollUntil == 0
+                                             or pollerPollUntil > pollUntil)
             p.state = _Psleeping
             sched.sleeping.append(p)
             poller = False
     if poller:
         _poll(p, pollUntil)
-    else:
-        _notesleep(p)
+        return
+    if wakePoller:
+        netpoll.netpollBreak()
+    _notesleep(p)
 
 
 def _poll(p: P, pollUntil: int) -> None:
