@@ -1,16 +1,11 @@
 """The platform-independent network poller (Go: src/runtime/netpoll.go).
 
-A backend (one module, chosen once) must provide, exactly as Go's contract says:
-
-* ``netpollinit()``: create the OS poller once.
-* ``netpollopen(fd, pd) -> errno``: register fd, edge-triggered, with pd as the cookie.
-* ``netpollclose(fd) -> errno``: unregister fd.
-* ``netpoll(delay) -> (list of G, delta)``: poll; delay < 0 blocks, 0 does not, > 0
-  blocks up to delay ns. Returns the goroutines made runnable (through
-  :func:`netpollready`) and a delta to add to ``netpollWaiters`` after readying them.
-* ``netpollBreak()``: wake a poller blocked in ``netpoll``.
-* ``netpollIsPollDescriptor(fd) -> bool``: is fd one of the poller's own.
-* ``netpollarm(pd, mode)``: level-triggered backends only.
+A backend is one module, chosen once (:func:`netpollGenericInit`), that provides what
+each of Go's netpoll_*.go files provides to this one: the :class:`Poller` protocol
+below spells it out, and mypy checks each backend module against it. The backends
+call back into this module (:func:`netpollready`, the poll cache, the mode constants),
+as Go's do within package runtime, so the two import each other: this module imports
+the chosen backend when the poller is first needed, by then fully initialised.
 
 The heart of this file is the per-direction binary semaphore ``rg``/``wg`` of a
 pollDesc. It holds one of:
@@ -31,11 +26,10 @@ deadline between "check" and "park" is never lost.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from mypy_extensions import mypyc_attr
 
@@ -200,15 +194,44 @@ netpollInited: Final = atomic.Int(0)
 netpollWaiters: Final = atomic.Int(0)
 
 
+class Poller(Protocol):
+    """The contract between this module and a backend (Go: the functions each of
+    netpoll_epoll.go, netpoll_kqueue.go and netpoll_aix.go defines). A backend is a
+    module; its top-level names are the members."""
+
+    # netpollarm must be called before each wait: poll(2) watches only what is armed.
+    @property
+    def level_triggered(self) -> bool: ...
+
+    def netpollinit(self) -> None:
+        """Create the OS poller (once)."""
+
+    def netpollopen(self, fd: int, pd: pollDesc) -> int:
+        """Register fd for both directions, with pd as the cookie; 0 or an errno."""
+
+    def netpollclose(self, fd: int) -> int:
+        """Unregister fd; 0 or an errno."""
+
+    def netpollarm(self, pd: pollDesc, mode: int) -> None:
+        """Watch pd for mode until it is next reported (level-triggered backends)."""
+
+    def netpollBreak(self) -> None:
+        """Wake a poller blocked in netpoll (or make the next one return at once)."""
+
+    def netpoll(self, delay: int) -> tuple[list[G], int]:
+        """Poll: delay < 0 blocks, 0 does not, > 0 blocks up to delay ns. Returns the
+        goroutines made runnable (through netpollready) and a delta to add to
+        netpollWaiters once they are readied."""
+
+    def netpollIsPollDescriptor(self, fd: int) -> bool:
+        """Whether fd is one of the poller's own."""
+
+
 # The pollers rawnet has, as Go has one per OS family (netpoll_epoll.go,
 # netpoll_kqueue.go, netpoll_aix.go). Go picks one at build time; rawnet picks one
 # when the poller is first needed: the best one for the OS, or RAWNET_POLLER.
-pollers = {
-    "epoll": "rawnet.linux.netpoll_epoll",
-    "kqueue": "rawnet.bsd.netpoll_kqueue",
-    "poll": "rawnet.runtime.netpoll_poll",
-}
-_kqueueOSes = ("darwin", "freebsd", "netbsd", "openbsd", "dragonfly")
+pollers: Final = ("epoll", "kqueue", "poll")
+_kqueueOSes: Final = ("darwin", "freebsd", "netbsd", "openbsd", "dragonfly")
 
 
 # Not a native class in the mypyc build (tools/mypyc_build.py): mypyc compiles no
@@ -227,21 +250,34 @@ def defaultPoller(platform: str) -> str:
     return "poll"
 
 
-def _backend() -> Any:
+def _backend() -> Poller:
+    """The backend RAWNET_POLLER names, or the OS's best, imported now.
+
+    The imports are here, not at the top, for two reasons. Each backend declares its
+    C functions when imported, and only the chosen one can: epoll exists on Linux
+    only, kqueue on the BSDs and macOS (or through libkqueue). And the backends import
+    this module's names, so they can only be imported once it is complete."""
     name = os.environ.get("RAWNET_POLLER", "") or defaultPoller(sys.platform)
-    module = pollers.get(name)
-    if module is None:
+    if name not in pollers:
         raise PollerError(
             f"RAWNET_POLLER={name!r}: unknown poller (want one of {', '.join(pollers)})"
         )
     try:
-        return importlib.import_module(module)
+        if name == "epoll":
+            from ..linux import netpoll_epoll
+            return netpoll_epoll
+        if name == "kqueue":
+            from ..bsd import netpoll_kqueue
+            return netpoll_kqueue
+        from . import netpoll_poll
+        return netpoll_poll
     except (OSError, AttributeError) as e:
         # AttributeError: libc lacks the poller's functions (epoll off Linux).
         raise PollerError(f"poller {name!r} is not available on this system: {e}") from e
 
 
-backend: Any = None
+# The chosen backend, bound by netpollGenericInit: nothing uses it before.
+backend: Poller
 
 
 # Go: src/runtime/netpoll.go poll_runtime_pollServerInit
@@ -267,8 +303,7 @@ def netpollinited() -> bool:
 
 # Go: src/runtime/netpoll.go poll_runtime_isPollServerDescriptor
 def poll_runtime_isPollServerDescriptor(fd: int) -> bool:
-    r: bool = backend.netpollIsPollDescriptor(fd)
-    return r
+    return backend.netpollIsPollDescriptor(fd)
 
 
 # Go: src/runtime/netpoll.go poll_runtime_pollOpen
@@ -643,10 +678,10 @@ def delayToMillis(delay: int) -> int:
 
 
 def netpoll(delay: int) -> tuple[list[G], int]:
-    """The backend's netpoll (see the contract at the top of this file)."""
-    return backend.netpoll(delay)  # type: ignore[no-any-return]
+    """The backend's netpoll (see :class:`Poller`)."""
+    return backend.netpoll(delay)
 
 
 def netpollBreak() -> None:
-    if backend is not None:
+    if netpollinited():
         backend.netpollBreak()
