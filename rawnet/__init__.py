@@ -12,6 +12,8 @@ The layers mirror Go's tree: rawnet.net (Go's net) -> rawnet.internal.poll
 (epoll) -> rawnet.sys (every syscall, through one gate).
 """
 
+import os as _os
+
 from .internal.poll.fd import DeadlineExceededError, ErrNetClosing
 from .io import EOF, ErrUnexpectedEOF
 from .net import (
@@ -47,9 +49,14 @@ from .runtime.traceback import DumpGoroutines
 from .runtime.traceback import from_env as _sigquit_from_env
 from .sync import WaitGroup
 from .sys.errno import Errno
-from .sys.strace import from_env as _trace_from_env
 
-_trace_from_env()  # RAWNET_TRACE=1 or =FILE: the strace-format syscall tracer (docs/debugging.md)
+if _os.environ.get("RAWNET_TRACE", "") not in ("", "0"):
+    # RAWNET_TRACE=1 or =FILE: the strace-format syscall tracer (docs/debugging.md).
+    # Imported here, not at the top, on purpose: the tracer is debugging tooling, and
+    # a program that does not ask for it should not load it (tests/test_layering.py).
+    from .strace import from_env as _trace_from_env
+
+    _trace_from_env()
 _sigquit_from_env()  # RAWNET_SIGQUIT=1: dump every goroutine on SIGQUIT, as Go does
 
 # Go: os.ErrDeadlineExceeded, the error of an expired deadline.

@@ -57,7 +57,7 @@ def echo(addr: str) -> int:
 
 def trace(args: argparse.Namespace) -> int:
     """Run a script the way ``strace`` runs a program, with rawnet's tracer on."""
-    from rawnet.sys import strace
+    from rawnet import strace
 
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:

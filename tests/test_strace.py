@@ -1,4 +1,4 @@
-"""rawnet's strace-format tracer (rawnet.sys.strace): its lines equal real strace's.
+"""rawnet's strace-format tracer (rawnet.strace): its lines equal real strace's.
 
 The parity test runs tests/scripts/strace_scenario.py under the real ``strace -f -yy``
 with rawnet's tracer writing to a file in the same run, and compares the two. Only
@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from rawnet import strace
 from rawnet.linux.epoll import epoll_event
-from rawnet.sys import gate, strace
-from rawnet.sys import strace_decode as d
+from rawnet.strace import decode as d
+from rawnet.strace.fd import PROBE_SOCKLEN
+from rawnet.sys import gate
 from rawnet.sys import syscall_linux as sc
 from rawnet.sys import zerrors_linux as c
-from rawnet.sys.strace_fd import PROBE_SOCKLEN
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -21,7 +21,7 @@ import threading
 import time
 
 import rawnet
-from rawnet.sys import strace
+from rawnet import strace
 from rawnet.sys import syscall_linux as sc
 from rawnet.sys import zerrors_linux as c
 

@@ -14,12 +14,13 @@ Nothing here makes a system call, except through the :class:`Context` handed in
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from . import zerrors_linux as c
+from ..sys import zerrors_linux as c
 
 # ---------------------------------------------------------------------------------
 # Symbol tables, in strace's order (its xlat tables): the order flags are printed in.
@@ -98,8 +99,6 @@ _ERRNO_ALIASES = {95: "EOPNOTSUPP", 35: "EDEADLK"}
 
 def errname(e: int) -> str:
     """strace's symbolic name for errno e (``EAGAIN``)."""
-    import errno
-
     return _ERRNO_ALIASES.get(e) or errno.errorcode.get(e) or f"errno {e}"
 
 

@@ -30,8 +30,8 @@ import stat
 import sys
 from typing import Any
 
-from . import zerrors_linux as c
-from .strace_decode import hostport, quote
+from ..sys import zerrors_linux as c
+from .decode import hostport, quote
 
 _libc = ctypes.PyDLL("libc.so.6")  # no use_errno: leave ctypes' saved errno alone
 _readlink = _libc["readlink"]
@@ -100,7 +100,7 @@ def _endpoint(family: int, raw: bytes) -> str | None:
 
 class FdNames:
     """What ``-y`` (paths) or ``-yy`` (paths, protocols, addresses) prints after fds:
-    the decoders' :class:`~rawnet.sys.strace_decode.Context`."""
+    the decoders' :class:`~rawnet.strace.decode.Context`."""
 
     def __init__(self, level: int, strsize: int) -> None:
         self.level = level

@@ -6,7 +6,7 @@
     RAWNET_TRACE_OPTS="-f -yy -e trace=%net" RAWNET_TRACE=1 python app.py
     python -m rawnet trace -f -yy -- app.py args...
 
-    from rawnet.sys import strace
+    from rawnet import strace
     with strace.trace(sys.stderr, decode_fds=2):
         ...
     strace.start_trace("/tmp/trace.txt", follow=True); ...; strace.stop_trace()
@@ -38,16 +38,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from . import gate
-from .gate import Entry
-from .strace_decode import (
+from ..sys import gate
+from ..sys.gate import Entry
+from .decode import (
     DECODERS,
     GENERIC,
     error_ret,
     len_before,
     memory,
 )
-from .strace_fd import FdNames
+from .fd import FdNames
 
 __all__ = [
     "Options", "Tracer", "compile_trace", "from_env", "parse_options", "start_trace",
