@@ -29,8 +29,21 @@ from nettest import (
 
 import rawnet
 from rawnet.linux import epoll, netpoll_epoll
+from rawnet.net.internal import socktest
+from rawnet.net.internal.socktest import (
+    Fail,
+    FilterAccept,
+    FilterClose,
+    FilterConnect,
+    FilterEpollCtl,
+    FilterListen,
+    FilterSocket,
+    Short,
+    SocketError,
+    Status,
+)
 from rawnet.runtime import netpoll
-from rawnet.sys import gate, socktest
+from rawnet.sys import gate
 from rawnet.sys import syscall_linux as sc
 from rawnet.sys import zerrors_linux as c
 from rawnet.sys.errno import (
@@ -45,18 +58,6 @@ from rawnet.sys.errno import (
     ENFILE,
     ENOBUFS,
     EPIPE,
-)
-from rawnet.sys.socktest import (
-    Fail,
-    FilterAccept,
-    FilterClose,
-    FilterConnect,
-    FilterEpollCtl,
-    FilterListen,
-    FilterSocket,
-    Short,
-    SocketError,
-    Status,
 )
 
 pytestmark = pytest.mark.timeout(60)

@@ -11,7 +11,7 @@ import pytest
 from nettest import close_all, pair
 
 import rawnet
-from rawnet.sys import socktest
+from rawnet.net.internal import socktest
 from rawnet.sys import zerrors_linux as c
 from rawnet.sys.errno import EAGAIN, ECONNABORTED, ECONNRESET, EINTR
 

@@ -1,54 +1,5 @@
-"""Fault injection at the syscall gate (Go: src/net/internal/socktest, switch.go and
-sys_unix.go, reshaped for a gate that sees every call).
-
-Go's net tests route socket, connect, listen, accept, getsockopt and close through a
-``socktest.Switch``: a table of filters, one per call kind, that may fail a call
-before it is made, plus a table of the sockets it saw opened and per-socket-kind
-counters. rawnet needs no test hooks in the stack for that, since every libc call
-already passes through :mod:`rawnet.sys.gate`: a :class:`Switch` is a gate hook.
-
-What is kept from Go: the names (``Switch``, ``Set``, ``Filter``, ``FilterType``
-with ``FilterSocket`` … ``FilterClose``, ``Status``, ``Stat``, ``Cookie``,
-``Stats()``, ``Sockets()``) and the rule that a filter sees only *sockets*: a call
-on the poller's epoll fd or eventfd is never touched unless a rule names that fd.
-
-What rawnet adds:
-
-* more call kinds (``FilterRead``, ``FilterWrite``, ``FilterEpollCtl``,
-  ``FilterSetsockopt``), and rules for any call by its strace name;
-* declarative rules (:meth:`Switch.inject`): by call name, optionally by fd, family,
-  socket type, a predicate, the Nth matching call and a number of times, each with
-  its own counters;
-* three kinds of fault (:class:`Fail`, :class:`Short`, :class:`SocketError`), where
-  Go's filters can only fail a call;
-* per-call counters (:meth:`Switch.Calls`).
-
-A Switch is a context manager, so a fault cannot outlive the test that set it::
-
-    with socktest.Switch() as sw:
-        sw.inject("accept4", errno=ECONNABORTED, times=3)
-        conn = ln.Accept()          # retried three times, silently
-    sw.Stats()                      # [Stat(AF_INET, SOCK_STREAM, 0, Accepted=1, AcceptFailed=3)]
-
-or, for one rule, ``with socktest.inject("read", errno=ECONNRESET, fd=fd) as rule:``.
-
-Kinds of fault. The kernel's side effects are the subtle part: a fault either
-prevents the call (nothing happened in the kernel), or lets it happen and changes
-what the caller is told.
-
-* ``Fail(e)``: the call is not made; the caller sees ``-e``. Right for errors that
-  mean "nothing happened": ``EAGAIN``, ``EINTR`` on read/write/accept,
-  ``ECONNABORTED`` or ``EMFILE`` on accept, ``ECONNRESET`` on read.
-* ``Fail(e, after=True)``: the call is made, then the caller sees ``-e`` (Go's
-  AfterFilter). Right where the kernel does the work even when it reports an
-  error: ``close`` releases the fd even when it returns ``EIO`` or ``EINTR``, and a
-  ``connect`` interrupted by a signal goes on in the background. A descriptor that
-  the hidden call created (socket, accept4) is closed again, as socktest does.
-* ``Short(n)``: the call is made with its byte count cut to ``n`` (read, write): the
-  kernel really moves that many bytes, as in a short read or write.
-* ``SocketError(e)``: ``getsockopt(SOL_SOCKET, SO_ERROR)`` is made, then reports
-  ``e`` as the socket's pending error (how a non-blocking connect learns that it
-  was refused).
+"""The Switch: socktest's tables and filters, and the rules rawnet adds (Go:
+src/net/internal/socktest/switch.go, switch_posix.go).
 
 Counters. ``Stat`` counts per socket kind (family, type, protocol), as socktest
 does, what the stack saw, injected faults included. Unlike socktest, a Cookie holds
@@ -63,7 +14,6 @@ failed when connect(2) fails outright or ``SO_ERROR`` reports an error.
 
 from __future__ import annotations
 
-import ctypes
 import enum
 import threading
 from collections.abc import Callable, Iterator
@@ -71,9 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import gate
-from . import zerrors_linux as c
-from .errno import (
+from rawnet.sys import gate
+from rawnet.sys import zerrors_linux as c
+from rawnet.sys.errno import (
     EAGAIN,
     EALREADY,
     EBADF,
@@ -82,15 +32,22 @@ from .errno import (
     EISCONN,
     Errno,
 )
-from .gate import Entry, get_errno
-from .syscall_linux import _close, _getsockopt
+from rawnet.sys.gate import Entry
 
-# Linux socket options for asking the kernel what a descriptor is.
-SO_TYPE = 3
-SO_PROTOCOL = 38
-SO_DOMAIN = 39
-SOCK_TYPE_MASK = 0xF
-
+from .sys_unix import (
+    Action,
+    Fail,
+    Short,
+    SocketError,
+    apply,
+    fdKind,
+    intArg,
+    isSOError,
+    nonSocketCreators,
+    otherFdArg,
+    socketFdArg,
+    socketKind,
+)
 
 # ---------------------------------------------------------------------------------
 # Cookies, statuses, stats (Go: switch.go).
@@ -115,15 +72,6 @@ class Cookie(int):
 
 def cookie(family: int, sotype: int, proto: int) -> Cookie:
     return Cookie(family << 48 | (sotype & 0xFFFFFFFF) << 16 | proto & 0xFF)
-
-
-def _socketCookie(args: tuple[Any, ...]) -> Cookie:
-    """The cookie of socket(domain, type, proto) as the kernel will report it: the
-    flags masked off the type, protocol 0 replaced by the one the kernel picks."""
-    family, sotype, proto = args[0], args[1] & SOCK_TYPE_MASK, args[2]
-    if proto == 0 and family in (c.AF_INET, c.AF_INET6):
-        proto = {c.SOCK_STREAM: c.IPPROTO_TCP, c.SOCK_DGRAM: 17}.get(sotype, 0)
-    return cookie(family, sotype, proto)
 
 
 def _family(f: int) -> str:
@@ -246,51 +194,11 @@ _filterTypes: dict[str, FilterType] = {
     "setsockopt": FilterSetsockopt,
 }
 
-# Calls about a descriptor: which argument it is. Faults on these touch sockets only,
-# unless a rule names the fd: the poller's own epoll fd and eventfd are left alone.
-_socketFdArg: dict[str, int] = {
-    name: 0 for name in (
-        "accept4", "accept", "connect", "listen", "bind", "read", "write", "readv",
-        "writev", "close", "shutdown", "setsockopt", "getsockopt", "getsockname",
-        "getpeername", "fcntl",
-    )
-}
-_socketFdArg["epoll_ctl"] = 2
-# Calls about a descriptor that is never a socket.
-_otherFdArg = {"epoll_pwait": 0, "epoll_wait": 0}
-# Calls that create a descriptor that is not a socket.
-_nonSocketCreators = frozenset({"eventfd2", "epoll_create1", "openat"})
-
 
 # ---------------------------------------------------------------------------------
-# Faults.
+# Filters and rules.
 
 
-@dataclass(frozen=True)
-class Fail:
-    """Fail the call with errno. after=False: the call is not made. after=True: it is
-    made, and its result replaced (the kernel's side effects happen)."""
-
-    errno: int
-    after: bool = False
-
-
-@dataclass(frozen=True)
-class Short:
-    """Make a read or write with its count cut to n bytes (a short read or write)."""
-
-    n: int
-
-
-@dataclass(frozen=True)
-class SocketError:
-    """Make getsockopt(SOL_SOCKET, SO_ERROR), then report errno as the socket's
-    pending error."""
-
-    errno: int
-
-
-Action = Fail | Short | SocketError
 Filter = Callable[[Status], Action | None]
 """Go's Filter: called before each call of its kind on a socket; returning a fault
 injects it, returning None lets the call through. (Go's Filter returns an
@@ -321,14 +229,14 @@ class Rule:
         if self.fd is not None:
             if st.Fd != self.fd:
                 return False
-        elif st.Syscall in _socketFdArg and st.Cookie is None:
+        elif st.Syscall in socketFdArg and st.Cookie is None:
             return False  # not a socket, and not named
         ck = st.Cookie
         if self.family is not None and (ck is None or ck.Family() != self.family):
             return False
         if self.sotype is not None and (ck is None or ck.Type() != self.sotype):
             return False
-        if isinstance(self.action, SocketError) and not _isSOError(st.Args):
+        if isinstance(self.action, SocketError) and not isSOError(st.Args):
             return False
         return self.when is None or self.when(st)
 
@@ -347,20 +255,6 @@ class Rule:
     @property
     def exhausted(self) -> bool:
         return self.times is not None and self.injected >= self.times
-
-
-def _isSOError(args: tuple[Any, ...]) -> bool:
-    return len(args) >= 4 and args[1] == c.SOL_SOCKET and args[2] == c.SO_ERROR
-
-
-def _intArg(p: Any) -> ctypes.c_int | ctypes.c_uint32:
-    """The ctypes int an out-parameter (``byref(v)``, a pointer, an address) points at."""
-    obj = getattr(p, "_obj", None)  # byref(v) keeps v in _obj
-    if isinstance(obj, ctypes.c_int | ctypes.c_uint32):
-        return obj
-    if isinstance(p, ctypes._Pointer):
-        return p.contents  # type: ignore[no-any-return]
-    return ctypes.c_int.from_address(int(p))
 
 
 # ---------------------------------------------------------------------------------
@@ -490,31 +384,22 @@ class Switch:
         self._names = frozenset(names)
 
     def _kind(self, fd: int) -> Cookie | None:
-        """The kind of descriptor fd: from the calls seen, else asked of the kernel
-        (directly, not through the gate: the question is not the program's call)."""
+        """The kind of descriptor fd: from the calls seen, else asked of the kernel."""
         try:
             return self._kinds[fd]
         except KeyError:
             pass
-        v = ctypes.c_int(0)
-        n = ctypes.c_uint32(4)
-        ck: Cookie | None = None
-        vals = []
-        for opt in (SO_DOMAIN, SO_TYPE, SO_PROTOCOL):
-            if _getsockopt.fn(fd, c.SOL_SOCKET, opt, ctypes.byref(v), ctypes.byref(n)) < 0:
-                break
-            vals.append(v.value)
-        else:
-            ck = cookie(vals[0], vals[1] & SOCK_TYPE_MASK, vals[2])
+        kind = fdKind(fd)
+        ck = None if kind is None else cookie(*kind)
         self._kinds[fd] = ck
         return ck
 
     def _status(self, name: str, args: tuple[Any, ...]) -> Status:
         if name == "socket":
-            return Status(_socketCookie(args), Syscall=name, Args=args)
-        i = _socketFdArg.get(name)
+            return Status(cookie(*socketKind(args)), Syscall=name, Args=args)
+        i = socketFdArg.get(name)
         if i is None:
-            i = _otherFdArg.get(name)
+            i = otherFdArg.get(name)
             if i is None:
                 return Status(None, Syscall=name, Args=args)
             return Status(None, Syscall=name, Fd=args[i], Args=args)
@@ -542,27 +427,7 @@ class Switch:
             return None
         with self._mu:
             self._calls.setdefault(name, CallStat()).Injected += 1
-        return self._apply(action, entry, args)
-
-    def _apply(self, action: Action, entry: Entry, args: tuple[Any, ...]) -> int:
-        name = entry.name
-        if isinstance(action, Fail):
-            if action.after:
-                r = entry.fn(*args)
-                if r >= 0 and name in ("socket", "accept4", "accept"):
-                    _close.fn(r)  # the caller is told it failed: it will not close it
-            return -action.errno
-        if isinstance(action, Short):
-            r = entry.fn(args[0], args[1], min(action.n, args[2]))
-            return -get_errno() if r < 0 else int(r)
-        # SocketError
-        if not _isSOError(args):
-            raise ValueError(f"socktest: SocketError on {name}{args}, not SO_ERROR")
-        r = entry.fn(*args)
-        if r < 0:
-            return -get_errno()
-        _intArg(args[3]).value = action.errno
-        return 0
+        return apply(action, entry, args)
 
     def after(self, entry: Entry, args: tuple[Any, ...], ret: int) -> None:
         name = entry.name
@@ -572,22 +437,22 @@ class Switch:
             if ret < 0:
                 cs.Failed += 1
             if name == "socket":
-                self._opened(_socketCookie(args), ret, False)
+                self._opened(cookie(*socketKind(args)), ret, False)
             elif name in ("accept4", "accept"):
                 ck = self._kind(args[0])
                 if ck is not None:
                     self._opened(ck, ret, True)
             elif name == "close":
                 self._closed(args[0], ret)
-            elif name in _nonSocketCreators:
+            elif name in nonSocketCreators:
                 if ret >= 0:
                     self._kinds[ret] = None
             elif name == "connect":
                 self._connected(args[0], -ret if ret < 0 else 0, False)
             elif name == "listen":
                 self._listen(args[0], ret)
-            elif name == "getsockopt" and _isSOError(args) and ret == 0:
-                self._connected(args[0], _intArg(args[3]).value, True)
+            elif name == "getsockopt" and isSOError(args) and ret == 0:
+                self._connected(args[0], intArg(args[3]).value, True)
 
     # The bookkeeping below runs with _mu held.
 
@@ -668,10 +533,8 @@ def inject(
 
 
 __all__ = [
-    "Action",
     "CallStat",
     "Cookie",
-    "Fail",
     "Filter",
     "FilterAccept",
     "FilterClose",
@@ -685,8 +548,6 @@ __all__ = [
     "FilterType",
     "FilterWrite",
     "Rule",
-    "Short",
-    "SocketError",
     "Stat",
     "Status",
     "Switch",
