@@ -39,15 +39,22 @@ print(" ".join(sorted(sys.modules)))
 """
 
 
-def test_no_stdlib_networking_after_echo() -> None:
+def modules_after_echo(env: dict[str, str] | None = None) -> set[str]:
+    """The modules a fresh interpreter holds after ``import rawnet`` and one echo
+    round trip (Listen, Dial, Accept, Write, Read), run with env (default: this
+    process's environment). tests/test_layering.py uses it too."""
     # -S: no site module, whose .pth hooks import urllib and ipaddress on some machines
     # before any user code runs; rawnet and greenlet are put on the path by hand.
     greenlet_dir = os.path.dirname(os.path.dirname(greenlet.__file__))
     out = subprocess.run(
         [sys.executable, "-S", "-c", SCRIPT, ",".join(FORBIDDEN), ROOT, greenlet_dir],
-        capture_output=True, text=True, timeout=30, check=True, cwd="/",
+        capture_output=True, text=True, timeout=30, check=True, cwd="/", env=env,
     ).stdout
-    loaded = set(out.split())
+    return set(out.split())
+
+
+def test_no_stdlib_networking_after_echo() -> None:
+    loaded = modules_after_echo()
     assert "rawnet.net.dial" in loaded
     bad = sorted(m for m in loaded if m.split(".")[0] in FORBIDDEN)
     assert not bad, f"stdlib networking imported: {bad}"
