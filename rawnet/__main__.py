@@ -28,6 +28,41 @@ def handle_conn(conn: rawnet.TCPConn) -> None:
             print(f"echo: {e}", file=sys.stderr)
 
 
+# Go: src/net/http/server.go Server.Serve
+def serve(ln: rawnet.TCPListener) -> None:
+    """Accept connections on ln, a goroutine for each, until ln is closed; close ln
+    when an error ends the loop.
+
+    Go's accept loop, errors and all. A temporary error (Go: net.Error.Temporary) is
+    one expected to clear by itself: EMFILE or ENFILE, the process or the whole system
+    out of file descriptors. The kernel goes on completing handshakes into the listen
+    backlog, but accept4 cannot hand a connection out until one of ours is closed. On
+    such an error Go's HTTP server logs it, sleeps (5 ms, doubled after each failure
+    in a row, at most 1 s: a server out of fds must not spin on accept4, and the fds
+    come back only as its other goroutines finish) and accepts again; any other error
+    ends the loop. (ECONNABORTED, a connection reset while still in the backlog, never
+    gets here: internal/poll's Accept retries it itself.)"""
+    tempDelay = 0  # ms to sleep on accept failure (Go: a time.Duration)
+    with ln:  # Go: defer l.Close(); closing a closed listener is no error here
+        while True:
+            try:
+                conn = ln.Accept()
+            except rawnet.ErrClosed:  # shutdown closed ln (Go: srv.shuttingDown())
+                return
+            except rawnet.OpError as e:
+                if not e.Temporary():
+                    raise
+                tempDelay = 5 if tempDelay == 0 else min(tempDelay * 2, 1000)
+                # Go's Duration.String prints these as 5ms, 10ms, ... 640ms, 1s.
+                retry = f"{tempDelay}ms" if tempDelay < 1000 else "1s"
+                print(f"echo: Accept error: {e}; retrying in {retry}", file=sys.stderr,
+                      flush=True)
+                rawnet.Sleep(tempDelay / 1000)
+                continue
+            tempDelay = 0
+            rawnet.go(handle_conn, conn)
+
+
 def echo(addr: str) -> int:
     ln = rawnet.Listen("tcp", addr)
     print(f"rawnet echo server listening on {ln.Addr()}", flush=True)
@@ -38,17 +73,12 @@ def echo(addr: str) -> int:
     InstallSIGQUIT()
 
     def shutdown() -> None:
-        sigs.Recv()
-        ln.Close()
+        if sigs.Recv() is not None:  # None: serve failed, and Stop below woke us
+            ln.Close()  # serve's Accept returns ErrClosed
 
     rawnet.go(shutdown)
     try:
-        while True:
-            try:
-                conn = ln.Accept()
-            except rawnet.ErrClosed:
-                break
-            rawnet.go(handle_conn, conn)
+        serve(ln)
     finally:
         sigs.Stop()
     print("rawnet echo server stopped", flush=True)

@@ -20,6 +20,14 @@ end is an ordinary pollable fd on which ``Recv`` parks the receiving goroutine::
 
 CPython allows one wake-up fd per process and only the main thread may set it, so one
 ``Notify`` is active at a time; ``Stop`` restores the previous handlers.
+
+After ``Stop`` no signal is delivered any more. In Go the channel is simply never
+sent to again, and a goroutine still receiving from it waits until the program ends.
+rawnet cannot leave it waiting: ``Stop`` closes the pipe, and closing an FD wakes
+every goroutine parked on it (and waits for them to let go of it, so that the fd
+number is not reused under them). ``Recv`` therefore returns None once stopped, the
+way a receive from a closed Go channel returns the zero value (a nil ``os.Signal``),
+so that ``Stop`` never makes a goroutine fail.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import signal
 from types import FrameType
 from typing import Any
 
+from ..internal.poll.fd import ErrFileClosing
 from ..internal.poll.fd_unix import FD
 from ..runtime.nbpipe import nonblockingPipe
 from ..sys import syscall_linux as sc
@@ -62,12 +71,16 @@ class Signals:
             raise
 
     # Go: src/os/signal/signal.go Notify (the receive side of its channel)
-    def Recv(self) -> int:
-        """Park the calling goroutine until one of the signals arrives; return it."""
+    def Recv(self) -> int | None:
+        """Park the calling goroutine until one of the signals arrives; return it.
+        Return None once ``Stop`` has been called, whether before or while parked."""
         buf = bytearray(64)
         while True:
             while not self._pending:
-                n = self._fd.Read(buf)
+                try:
+                    n = self._fd.Read(buf)
+                except ErrFileClosing:  # Stop closed the pipe: nothing will come now
+                    return None
                 self._pending += buf[:n]
             signum = self._pending[0]
             del self._pending[0]
@@ -78,8 +91,8 @@ class Signals:
 
     # Go: src/os/signal/signal.go Stop
     def Stop(self) -> None:
-        """Restore the previous handlers and wake-up fd; blocked Recv calls fail with
-        ErrFileClosing."""
+        """Restore the previous handlers and wake-up fd; blocked and later Recv calls
+        return None."""
         global _active
         self._restore()
         if _active is self:
