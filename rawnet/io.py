@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
+from .internal.errmix import fixedError
 
-class EOF(EOFError):
+
+class EOF(fixedError, EOFError):
     """End of stream (Go: io.EOF). ``conn.Read`` raises it bare, never wrapped."""
 
-    def __init__(self) -> None:
-        super().__init__("EOF")
-
-    def __str__(self) -> str:
-        return "EOF"
+    text = "EOF"
 
 
-class ErrUnexpectedEOF(EOFError):
+class ErrUnexpectedEOF(fixedError, EOFError):
     """Go: io.ErrUnexpectedEOF."""
 
-    def __init__(self) -> None:
-        super().__init__("unexpected EOF")
-
-    def __str__(self) -> str:
-        return "unexpected EOF"
+    text = "unexpected EOF"

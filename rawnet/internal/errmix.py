@@ -1,4 +1,9 @@
-"""Python-side catchability for Go-shaped errors (no Go twin).
+"""Go's errors in Python's exception classes (no Go twin).
+
+Go's sentinel errors (``io.EOF``, ``poll.ErrNetClosing``, ``net.errMissingAddress``)
+are values, compared with ``==``; Python raises fresh instances and tests them by
+class. :class:`fixedError` is the one shape all of them take here: a class whose
+instances all carry the class's text.
 
 Go wraps errors (``*net.OpError{Err: *os.SyscallError{Err: syscall.ECONNRESET}}``)
 and callers test them with ``errors.Is``. A Python programmer writes
@@ -10,9 +15,33 @@ fields.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, Self, TypeVar
 
 T = TypeVar("T", bound=BaseException)
+
+
+class fixedError(Exception):
+    """A Go sentinel error: every instance carries the class's ``text``.
+
+    A subclass sets ``text`` and names, after this class, the built-in class a Python
+    programmer catches it as: ``class EOF(fixedError, EOFError)``. It adds Go's
+    ``Timeout()`` and ``Temporary()`` where Go's error has them. Instances take no
+    arguments, so they pickle as ``type(self)()``.
+    """
+
+    text: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __reduce__(self) -> tuple[type[Self], tuple[()]]:
+        return (type(self), ())
+
+    def Error(self) -> str:
+        return self.text
 
 _cache: dict[tuple[type[BaseException], type[BaseException]], type[BaseException]] = {}
 

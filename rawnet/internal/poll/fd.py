@@ -1,24 +1,23 @@
 """Errors of the poll package (Go: src/internal/poll/fd.go).
 
 Go compares error *values* (``err == ErrNetClosing``); Python raises fresh instances
-and tests them by class (``except rawnet.ErrClosed``), so each Go sentinel is a class
-here, with its Go text and Go's ``Timeout()``/``Temporary()`` answers.
+and tests them by class (``except rawnet.ErrClosed``), so each Go sentinel is a
+:class:`~rawnet.internal.errmix.fixedError` here, with its Go text and Go's
+``Timeout()``/``Temporary()`` answers.
 """
 
 from __future__ import annotations
 
+from ..errmix import fixedError
 
-class errNetClosing(OSError):
+
+class errNetClosing(fixedError, OSError):
     """Go: poll.ErrNetClosing, exported by net as ErrClosed.
 
     The text is kept stable on purpose (Go issue 4373).
     """
 
-    def __init__(self) -> None:
-        super().__init__("use of closed network connection")
-
-    def __str__(self) -> str:
-        return "use of closed network connection"
+    text = "use of closed network connection"
 
     def Timeout(self) -> bool:
         return False
@@ -30,34 +29,22 @@ class errNetClosing(OSError):
 ErrNetClosing = errNetClosing
 
 
-class ErrFileClosing(OSError):
+class ErrFileClosing(fixedError, OSError):
     """Go: poll.ErrFileClosing."""
 
-    def __init__(self) -> None:
-        super().__init__("use of closed file")
-
-    def __str__(self) -> str:
-        return "use of closed file"
+    text = "use of closed file"
 
 
-class ErrNoDeadline(OSError):
+class ErrNoDeadline(fixedError, OSError):
     """Go: poll.ErrNoDeadline."""
 
-    def __init__(self) -> None:
-        super().__init__("file type does not support deadline")
-
-    def __str__(self) -> str:
-        return "file type does not support deadline"
+    text = "file type does not support deadline"
 
 
-class DeadlineExceededError(TimeoutError):
+class DeadlineExceededError(fixedError, TimeoutError):
     """Go: poll.DeadlineExceededError / os.ErrDeadlineExceeded: ``i/o timeout``."""
 
-    def __init__(self) -> None:
-        super().__init__("i/o timeout")
-
-    def __str__(self) -> str:
-        return "i/o timeout"
+    text = "i/o timeout"
 
     def Timeout(self) -> bool:
         return True
@@ -69,14 +56,10 @@ class DeadlineExceededError(TimeoutError):
 ErrDeadlineExceeded = DeadlineExceededError
 
 
-class ErrNotPollable(OSError):
+class ErrNotPollable(fixedError, OSError):
     """Go: poll.ErrNotPollable."""
 
-    def __init__(self) -> None:
-        super().__init__("not pollable")
-
-    def __str__(self) -> str:
-        return "not pollable"
+    text = "not pollable"
 
 
 # Go: src/internal/poll/fd.go errClosing
