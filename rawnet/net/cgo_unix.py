@@ -15,6 +15,7 @@ from ..sys.gate import get_errno, syscall
 from ..sys.libc import c_char_p, c_int, c_size_t, c_uint, declare
 from ..sys.zerrors_linux import AF_INET, AF_INET6, AF_UNSPEC, SOCK_STREAM
 from ..sys.ztypes_linux import sockaddr_in, sockaddr_in6
+from . import ipsock_posix
 from .ip import IP
 from .net import DNSError, errNoSuchHost, newDNSError
 
@@ -116,8 +117,6 @@ def _gaiError(gerrno: int, name: str) -> DNSError:
 
 
 def _addrs(res: ctypes._Pointer[addrinfo]) -> list[tuple[IP, str]]:
-    from .ipsock_posix import zoneToName  # ipsock_posix → ipsock → lookup → here
-
     addrs: list[tuple[IP, str]] = []
     r = res
     while r:
@@ -128,6 +127,7 @@ def _addrs(res: ctypes._Pointer[addrinfo]) -> list[tuple[IP, str]]:
                 addrs.append((IP(bytes(sa4.sin_addr)), ""))
             elif ai.ai_family == AF_INET6:
                 sa6 = sockaddr_in6.from_address(ai.ai_addr)
-                addrs.append((IP(bytes(sa6.sin6_addr)), zoneToName(sa6.sin6_scope_id)))
+                zone = ipsock_posix.zoneToName(sa6.sin6_scope_id)
+                addrs.append((IP(bytes(sa6.sin6_addr)), zone))
         r = ai.ai_next
     return addrs

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from ..internal.poll import fd_poll_runtime as pollrt
+from .. import time
 from ..internal.poll.fd import DeadlineExceededError
 from ..internal.poll.fd_unix import FD
 from ..os.error import SyscallError
@@ -30,8 +30,8 @@ from ..sys.zerrors_linux import (
     SOCK_STREAM,
     SOL_SOCKET,
 )
+from . import tcpsock_posix
 from .net import Addr, timeoutError
-from .tcpsock_posix import sockaddrToTCP
 
 # Go: src/net/fd_unix.go readSyscallName
 readSyscallName: Final = "read"
@@ -111,25 +111,25 @@ class netFD:
             raise err from None
 
     # Go: src/net/fd_posix.go netFD.SetDeadline
-    def SetDeadline(self, t: pollrt.Deadline) -> None:
+    def SetDeadline(self, t: time.Time) -> None:
         self.pfd.SetDeadline(t)
 
     # Go: src/net/fd_posix.go netFD.SetReadDeadline
-    def SetReadDeadline(self, t: pollrt.Deadline) -> None:
+    def SetReadDeadline(self, t: time.Time) -> None:
         self.pfd.SetReadDeadline(t)
 
     # Go: src/net/fd_posix.go netFD.SetWriteDeadline
-    def SetWriteDeadline(self, t: pollrt.Deadline) -> None:
+    def SetWriteDeadline(self, t: time.Time) -> None:
         self.pfd.SetWriteDeadline(t)
 
     # Go: src/net/sockaddr_posix.go netFD.addrFunc
     def addrFunc(self) -> Callable[[Sockaddr | None], Addr | None]:
         if self.family in (AF_INET, AF_INET6) and self.sotype == SOCK_STREAM:
-            return sockaddrToTCP
+            return tcpsock_posix.sockaddrToTCP
         return lambda sa: None
 
     # Go: src/net/fd_unix.go netFD.connect
-    def connect(self, ra: Sockaddr, deadline: pollrt.Deadline) -> Sockaddr | None:
+    def connect(self, ra: Sockaddr, deadline: time.Time) -> Sockaddr | None:
         """Non-blocking connect: start it, register the fd, wait for writability, read
         SO_ERROR, confirm with getpeername. deadline plays the part of Go's context
         deadline: it becomes the fd's write deadline while connecting, and its expiry
@@ -153,7 +153,7 @@ class netFD:
             if deadline is not None:
                 self.pfd.SetWriteDeadline(None)
 
-    def _waitConnected(self, deadline: pollrt.Deadline) -> Sockaddr | None:
+    def _waitConnected(self, deadline: time.Time) -> Sockaddr | None:
         while True:
             # Performing multiple connect system calls on a non-blocking socket under
             # Unix variants does not necessarily result in earlier errors being
@@ -199,5 +199,5 @@ class netFD:
         return netfd
 
 
-def _expired(deadline: pollrt.Deadline) -> bool:
-    return deadline is not None and pollrt.until(deadline) <= 0
+def _expired(deadline: time.Time) -> bool:
+    return deadline is not None and time.Until(deadline) <= 0

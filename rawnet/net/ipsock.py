@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable
 
-from . import lookup  # lookup imports this module too
+from . import ipsock_posix, lookup, tcpsock
 from .ip import IP, IPv4zero, IPv6len, IPv6loopback, IPv6unspecified
-from .net import Addr, AddrError, UnknownNetworkError, errNoSuitableAddress
+from .net import Addr, AddrError, UnknownNetworkError, errNoSuitableAddress, notBuiltYet
 from .port import LookupPort
 
 # Go's IPAddr value: an address and its IPv6 zone.
@@ -35,9 +34,7 @@ class ipStackCapabilities:
             return
         with self._once:
             if not self._done:
-                from .ipsock_posix import probe  # ipsock_posix imports this module
-
-                probe(self)
+                ipsock_posix.probe(self)
                 self._done = True
 
 
@@ -185,29 +182,6 @@ def JoinHostPort(host: str, port: str) -> str:
     return host + ":" + port
 
 
-# The address type of each internet network, by the Go file that defines it; looked
-# up at call time because those modules import this one.
-_addrTypes = {
-    "tcp": ("tcpsock", "TCPAddr"),
-    "udp": ("udpsock", "UDPAddr"),
-    "ip": ("iprawsock", "IPAddr"),
-}
-
-
-def _inetaddr(net: str, portnum: int) -> Callable[[tuple[IP | None, str]], Addr]:
-    """Go's inetaddr closure: build the network's address type from an IPAddr."""
-    family = net.rstrip("46")
-    module, name = _addrTypes[family]
-    cls = getattr(importlib.import_module("." + module, __package__), name)
-
-    def inetaddr(ip: tuple[IP | None, str]) -> Addr:
-        if family == "ip":
-            return cls(IP=ip[0], Zone=ip[1])  # type: ignore[no-any-return]
-        return cls(IP=ip[0], Port=portnum, Zone=ip[1])  # type: ignore[no-any-return]
-
-    return inetaddr
-
-
 # Go: src/net/ipsock.go Resolver.internetAddrList
 def internetAddrList(net: str, addr: str) -> addrList:
     """Resolve addr, a literal IP address or a DNS name, for an internet network.
@@ -224,7 +198,13 @@ def internetAddrList(net: str, addr: str) -> addrList:
         host = addr
     else:
         raise UnknownNetworkError(net)
-    inetaddr = _inetaddr(net, portnum)
+    if net not in ("tcp", "tcp4", "tcp6"):
+        # Go makes a UDPAddr or an IPAddr here (udpsock.go, iprawsock.go): not built yet.
+        raise AddrError(notBuiltYet, net)
+
+    def inetaddr(ip: tuple[IP | None, str]) -> Addr:
+        return tcpsock.TCPAddr(IP=ip[0], Port=portnum, Zone=ip[1])
+
     if host == "":
         return addrList([inetaddr((None, ""))])
     ips = lookup.lookupIPAddr(host, net)

@@ -4,9 +4,9 @@ probe, the choice of address family, and IP → syscall Sockaddr conversion."""
 from __future__ import annotations
 
 import ctypes
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from ..internal.poll.fd_poll_runtime import Deadline
+from .. import time
 from ..sys.gate import syscall
 from ..sys.libc import c_char_p, c_size_t, c_uint, declare
 from ..sys.syscall_linux import Bind, Close, SetsockoptInt, SockaddrInet4, SockaddrInet6
@@ -18,13 +18,10 @@ from ..sys.zerrors_linux import (
     IPV6_V6ONLY,
     SOCK_STREAM,
 )
+from . import fd_unix, ipsock, sock_posix
 from .ip import IP, IPv4, IPv4zero, IPv6zero, ParseIP, ipString
-from .ipsock import ipStackCapabilities, supportsIPv4, supportsIPv4map
 from .net import Addr, AddrError
 from .sock_cloexec import sysSocket
-
-if TYPE_CHECKING:
-    from .fd_unix import netFD
 
 _if_nametoindex = declare("if_nametoindex", "if_nametoindex", c_uint, (c_char_p,))
 # if_indextoname returns its buffer argument or NULL; as an integer the gate sees 0.
@@ -49,7 +46,7 @@ _sockaddr = sockaddr  # inside the class, "sockaddr" names the method
 
 
 # Go: src/net/ipsock_posix.go ipStackCapabilities.probe
-def probe(p: ipStackCapabilities) -> None:
+def probe(p: ipsock.ipStackCapabilities) -> None:
     """Probe IPv4, IPv6 and IPv4-mapped IPv6 support with throw-away sockets.
 
     Syscalls, as Go makes them: socket(AF_INET)+close; then for {::1, V6ONLY=1} and
@@ -98,7 +95,7 @@ def favoriteAddrFamily(
     if network.endswith("6"):
         return AF_INET6, True
     if mode == "listen" and (laddr is None or laddr.isWildcard()):
-        if supportsIPv4map() or not supportsIPv4():
+        if ipsock.supportsIPv4map() or not ipsock.supportsIPv4():
             return AF_INET6, False
         if laddr is None:
             return AF_INET, False
@@ -182,11 +179,9 @@ def internetSocket(
     sotype: int,
     proto: int,
     mode: str,
-    deadline: Deadline,
-) -> netFD:
+    deadline: time.Time,
+) -> fd_unix.netFD:
     # On Linux, connecting to the wildcard address reaches the local host natively;
     # Go rewrites it to loopback only on aix, windows, openbsd, js and wasip1.
-    from .sock_posix import socket  # sock_posix -> fd_unix -> tcpsock -> this module
-
     family, ipv6only = favoriteAddrFamily(net, laddr, raddr, mode)
-    return socket(net, family, sotype, proto, ipv6only, laddr, raddr, deadline)
+    return sock_posix.socket(net, family, sotype, proto, ipv6only, laddr, raddr, deadline)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import ipsock
-from .cgo_unix import cgoLookupHostIP
+from . import cgo_unix, ipsock
 from .hosts import lookupStaticHost
 from .ip import IP, ParseIP, parseAddrZone
 from .net import errNoSuchHost, newDNSError
@@ -26,7 +25,7 @@ def lookupIP(network: str, host: str) -> IPAddrList:
     addrs = goLookupIPFiles(host)
     if addrs:
         return addrs
-    return cgoLookupHostIP(network, host)
+    return cgo_unix.cgoLookupHostIP(network, host)
 
 
 # Go: src/net/hook.go testHookLookupIP

@@ -12,17 +12,15 @@ class of the error it wraps (built with :func:`rawnet.internal.errmix.mixed`): a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
-from ..internal.errmix import category, mixed
+from .. import time
+from ..internal.errmix import category, fixedError, mixed
 from ..internal.poll.fd import errNetClosing
-from ..internal.poll.fd_poll_runtime import Deadline
+from ..internal.poll.fd_unix import FD
 from ..os.error import SyscallError
 from ..sys.errno import ECONNABORTED, ECONNRESET, Errno
 from .sockopt_posix import setReadBuffer, setWriteBuffer
-
-if TYPE_CHECKING:
-    from .fd_unix import netFD
 
 
 # Go: src/net/net.go Addr
@@ -142,7 +140,10 @@ class _netError(OSError):
     """Base of the plain-text net errors: Go text, Timeout() and Temporary() false.
 
     Subclasses set their Go fields first, then call this with the same arguments (kept
-    for pickling); OSError itself gets only the text, so ``errno`` stays None.
+    for pickling); OSError itself gets only the text, so ``errno`` stays None. The
+    sentinels among them (``errMissingAddress``…) list
+    :class:`~rawnet.internal.errmix.fixedError` first: its fixed text and its pickling
+    without arguments come before this class's.
     """
 
     def __init__(self, *goargs: Any) -> None:
@@ -160,18 +161,6 @@ class _netError(OSError):
 
     def Temporary(self) -> bool:
         return False
-
-
-class _fixedError(_netError):
-    """A Go ``errors.New`` sentinel: a class whose instances all carry ``text``."""
-
-    text = ""
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    def __str__(self) -> str:
-        return self.text
 
 
 # Go: src/net/net.go ParseError
@@ -255,18 +244,11 @@ class InvalidAddrError(_netError):
 
 
 # Go: src/net/net.go timeoutError
-class timeoutError(TimeoutError):
+class timeoutError(fixedError, TimeoutError):
     """errTimeout: "i/o timeout" for dial deadlines (Go maps context.DeadlineExceeded
     to it). Distinct from poll.DeadlineExceededError, which is for Conn deadlines."""
 
-    def __init__(self) -> None:
-        super().__init__("i/o timeout")
-
-    def __str__(self) -> str:
-        return "i/o timeout"
-
-    def Error(self) -> str:
-        return str(self)
+    text = "i/o timeout"
 
     def Timeout(self) -> bool:
         return True
@@ -279,7 +261,7 @@ errTimeout = timeoutError
 
 
 # Go: src/net/net.go canceledError
-class canceledError(_fixedError):
+class canceledError(fixedError, _netError):
     """errCanceled: Go maps context.Canceled to it."""
 
     text = "operation was canceled"
@@ -289,18 +271,23 @@ errCanceled = canceledError
 
 
 # Go: src/net/net.go errNoSuitableAddress
-class errNoSuitableAddress(_fixedError):
+class errNoSuitableAddress(fixedError, _netError):
     text = "no suitable address found"
 
 
 # Go: src/net/net.go errMissingAddress
-class errMissingAddress(_fixedError):
+class errMissingAddress(fixedError, _netError):
     text = "missing address"
 
 
 # Go: src/net/net.go ErrWriteToConnected
-class ErrWriteToConnected(_fixedError):
+class ErrWriteToConnected(fixedError, _netError):
     text = "use of WriteTo with pre-connected connection"
+
+
+# The reason rawnet gives for the networks Go has that it does not build yet (UDP, IP
+# and unix sockets): the Err of an AddrError whose Addr is the network. No Go twin.
+notBuiltYet = "network not supported by rawnet yet"
 
 
 # Go: src/net/net.go notFoundError
@@ -425,6 +412,37 @@ class closer:
             pass  # closed inside the block already
 
 
+class connFD(Protocol):
+    """What a conn asks of its fd, a netFD (fd_unix.py): Go's ``conn.fd *netFD``.
+
+    A Protocol rather than netFD itself, so that this module stays at the bottom of
+    rawnet.net: every other module raises the errors defined here, and fd_unix.py
+    reaches most of them (a netFD makes TCPAddrs, tcpsock.py). closeRead and
+    closeWrite are TCPConn's; pfd is what the socket option setters need.
+    """
+
+    net: str
+    laddr: Addr | None
+    raddr: Addr | None
+    pfd: FD
+
+    def Read(self, p: Any) -> int: ...
+
+    def Write(self, p: Any) -> int: ...
+
+    def Close(self) -> None: ...
+
+    def closeRead(self) -> None: ...
+
+    def closeWrite(self) -> None: ...
+
+    def SetDeadline(self, t: time.Time) -> None: ...
+
+    def SetReadDeadline(self, t: time.Time) -> None: ...
+
+    def SetWriteDeadline(self, t: time.Time) -> None: ...
+
+
 # Go: src/net/net.go conn
 class conn(closer):
     """The generic stream connection behind TCPConn (Go's unexported ``conn``).
@@ -436,7 +454,7 @@ class conn(closer):
 
     __slots__ = ("fd",)
 
-    def __init__(self, fd: netFD) -> None:
+    def __init__(self, fd: connFD) -> None:
         self.fd = fd
 
     def __repr__(self) -> str:
@@ -484,7 +502,7 @@ class conn(closer):
         return self.fd.raddr
 
     # Go: src/net/net.go conn.SetDeadline
-    def SetDeadline(self, t: Deadline) -> None:
+    def SetDeadline(self, t: time.Time) -> None:
         """Set the read and write deadlines: an absolute time (``time.time()`` float or
         ``datetime``), or None for none. Expiry is sticky until moved."""
         try:
@@ -493,14 +511,14 @@ class conn(closer):
             raise self._set(e) from None
 
     # Go: src/net/net.go conn.SetReadDeadline
-    def SetReadDeadline(self, t: Deadline) -> None:
+    def SetReadDeadline(self, t: time.Time) -> None:
         try:
             self.fd.SetReadDeadline(t)
         except OSError as e:
             raise self._set(e) from None
 
     # Go: src/net/net.go conn.SetWriteDeadline
-    def SetWriteDeadline(self, t: Deadline) -> None:
+    def SetWriteDeadline(self, t: time.Time) -> None:
         try:
             self.fd.SetWriteDeadline(t)
         except OSError as e:

@@ -7,22 +7,17 @@ module named after their Go file.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..internal.poll import fd_poll_runtime as pollrt
+from .. import time
 from ..internal.poll.sock_cloexec import CloseFunc
 from ..os.error import SyscallError
 from ..sys import syscall_linux as sc
 from ..sys.errno import Errno
 from ..sys.syscall_linux import Sockaddr
 from ..sys.zerrors_linux import SOCK_SEQPACKET, SOCK_STREAM
-from .fd_unix import netFD
+from . import fd_unix, ipsock_posix
 from .sock_cloexec import sysSocket
 from .sock_linux import listenerBacklog
 from .sockopt_linux import setDefaultListenerSockopts, setDefaultSockopts
-
-if TYPE_CHECKING:
-    from .ipsock_posix import sockaddr
 
 # Go: src/net/hook_unix.go listenFunc
 listenFunc = sc.Listen
@@ -35,10 +30,10 @@ def socket(
     sotype: int,
     proto: int,
     ipv6only: bool,
-    laddr: sockaddr | None,
-    raddr: sockaddr | None,
-    deadline: pollrt.Deadline,
-) -> netFD:
+    laddr: ipsock_posix.sockaddr | None,
+    raddr: ipsock_posix.sockaddr | None,
+    deadline: time.Time,
+) -> fd_unix.netFD:
     """Return a network file descriptor that is ready for I/O using the poller: a
     listener if only laddr is given for a stream socket, else a dialed socket."""
     s = sysSocket(family, sotype, proto)
@@ -47,7 +42,7 @@ def socket(
     except BaseException:
         CloseFunc(s)
         raise
-    fd = netFD(s, family, sotype, net)
+    fd = fd_unix.netFD(s, family, sotype, net)
     try:
         # This function makes a network file descriptor for the following
         # applications: an endpoint holder that opens a passive stream connection
@@ -62,13 +57,16 @@ def socket(
     return fd
 
 
-def _sockaddr(fd: netFD, a: sockaddr) -> Sockaddr | None:
+def _sockaddr(fd: fd_unix.netFD, a: ipsock_posix.sockaddr) -> Sockaddr | None:
     return a.sockaddr(fd.family)
 
 
 # Go: src/net/sock_posix.go netFD.dial
 def dial(
-    fd: netFD, laddr: sockaddr | None, raddr: sockaddr | None, deadline: pollrt.Deadline
+    fd: fd_unix.netFD,
+    laddr: ipsock_posix.sockaddr | None,
+    raddr: ipsock_posix.sockaddr | None,
+    deadline: time.Time,
 ) -> None:
     if laddr is not None:
         lsa = _sockaddr(fd, laddr)
@@ -102,7 +100,7 @@ def dial(
 
 
 # Go: src/net/sock_posix.go netFD.listenStream
-def listenStream(fd: netFD, laddr: sockaddr, backlog: int) -> None:
+def listenStream(fd: fd_unix.netFD, laddr: ipsock_posix.sockaddr, backlog: int) -> None:
     setDefaultListenerSockopts(fd.pfd.Sysfd)
     lsa = _sockaddr(fd, laddr)
     if lsa is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from ..internal.poll.fd_unix import FD
 from ..os.error import SyscallError
 from ..sys.errno import Errno
 from ..sys.zerrors_linux import (
@@ -22,8 +23,15 @@ from ..sys.zerrors_linux import (
     TCP_NODELAY,
 )
 
-if TYPE_CHECKING:
-    from .fd_unix import netFD
+
+class sockFD(Protocol):
+    """The netFD (fd_unix.py) as the setters below see it: the poll.FD whose socket
+    they set options on. A Protocol rather than netFD itself, so that this module,
+    which net.py's conn calls, stays below fd_unix.py (see rawnet/net/__init__.py).
+    """
+
+    @property
+    def pfd(self) -> FD: ...
 
 # Go: src/net/dial.go defaultTCPKeepAliveIdle (and Interval, Count); seconds.
 defaultTCPKeepAliveIdle = 15.0
@@ -44,33 +52,33 @@ def _wrap(call: Callable[[], None]) -> None:
         raise SyscallError("setsockopt", e) from None
 
 
-def _setInt(fd: netFD, level: int, opt: int, value: int) -> None:
+def _setInt(fd: sockFD, level: int, opt: int, value: int) -> None:
     _wrap(lambda: fd.pfd.SetsockoptInt(level, opt, value))
 
 
 # Go: src/net/sockopt_posix.go setReadBuffer
-def setReadBuffer(fd: netFD, n: int) -> None:
+def setReadBuffer(fd: sockFD, n: int) -> None:
     _setInt(fd, SOL_SOCKET, SO_RCVBUF, n)
 
 
 # Go: src/net/sockopt_posix.go setWriteBuffer
-def setWriteBuffer(fd: netFD, n: int) -> None:
+def setWriteBuffer(fd: sockFD, n: int) -> None:
     _setInt(fd, SOL_SOCKET, SO_SNDBUF, n)
 
 
 # Go: src/net/sockopt_posix.go setKeepAlive
-def setKeepAlive(fd: netFD, keepalive: bool) -> None:
+def setKeepAlive(fd: sockFD, keepalive: bool) -> None:
     _setInt(fd, SOL_SOCKET, SO_KEEPALIVE, boolint(keepalive))
 
 
 # Go: src/net/sockopt_posix.go setLinger
-def setLinger(fd: netFD, sec: int) -> None:
+def setLinger(fd: sockFD, sec: int) -> None:
     onoff, linger = (1, sec) if sec >= 0 else (0, 0)
     _wrap(lambda: fd.pfd.SetsockoptLinger(SOL_SOCKET, SO_LINGER, onoff, linger))
 
 
 # Go: src/net/tcpsockopt_posix.go setNoDelay
-def setNoDelay(fd: netFD, noDelay: bool) -> None:
+def setNoDelay(fd: sockFD, noDelay: bool) -> None:
     _setInt(fd, IPPROTO_TCP, TCP_NODELAY, boolint(noDelay))
 
 
@@ -81,7 +89,7 @@ def roundDurationUp(d: float) -> int:
 
 
 # Go: src/net/tcpsockopt_unix.go setKeepAliveIdle
-def setKeepAliveIdle(fd: netFD, d: float) -> None:
+def setKeepAliveIdle(fd: sockFD, d: float) -> None:
     if d == 0:
         d = defaultTCPKeepAliveIdle
     elif d < 0:
@@ -91,7 +99,7 @@ def setKeepAliveIdle(fd: netFD, d: float) -> None:
 
 
 # Go: src/net/tcpsockopt_unix.go setKeepAliveInterval
-def setKeepAliveInterval(fd: netFD, d: float) -> None:
+def setKeepAliveInterval(fd: sockFD, d: float) -> None:
     if d == 0:
         d = defaultTCPKeepAliveInterval
     elif d < 0:
@@ -100,7 +108,7 @@ def setKeepAliveInterval(fd: netFD, d: float) -> None:
 
 
 # Go: src/net/tcpsockopt_unix.go setKeepAliveCount
-def setKeepAliveCount(fd: netFD, n: int) -> None:
+def setKeepAliveCount(fd: sockFD, n: int) -> None:
     if n == 0:
         n = defaultTCPKeepAliveCount
     elif n < 0:

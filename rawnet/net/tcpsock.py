@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..internal.poll.fd_poll_runtime import Deadline
+from .. import time
 from ..sys.syscall_linux import SockaddrInet4, SockaddrInet6
 from ..sys.zerrors_linux import AF_INET, AF_INET6
+from . import dial, fd_unix, ipsock, ipsock_posix, tcpsock_posix
 from .ip import IP, IPv4len, ipEmptyString
-from .ipsock import JoinHostPort, internetAddrList, loopbackIP
-from .ipsock_posix import ipToSockaddr
 from .net import Addr, OpError, UnknownNetworkError, closer, conn, errMissingAddress
 from .sockopt_posix import (
     setKeepAlive,
@@ -25,11 +24,8 @@ from .sockopt_posix import (
     setKeepAliveInterval,
     setLinger,
     setNoDelay,
+    sockFD,
 )
-
-if TYPE_CHECKING:
-    from .dial import ListenConfig
-    from .fd_unix import netFD
 
 
 # Go: src/net/tcpsock.go TCPAddr
@@ -53,8 +49,8 @@ class TCPAddr:
     def String(self) -> str:
         ip = ipEmptyString(self.IP)
         if self.Zone:
-            return JoinHostPort(ip + "%" + self.Zone, str(self.Port))
-        return JoinHostPort(ip, str(self.Port))
+            return ipsock.JoinHostPort(ip + "%" + self.Zone, str(self.Port))
+        return ipsock.JoinHostPort(ip, str(self.Port))
 
     def __str__(self) -> str:
         return self.String()
@@ -87,11 +83,11 @@ class TCPAddr:
 
     # Go: src/net/tcpsock_posix.go TCPAddr.sockaddr
     def sockaddr(self, family: int) -> SockaddrInet4 | SockaddrInet6:
-        return ipToSockaddr(family, self.IP, self.Port, self.Zone)
+        return ipsock_posix.ipToSockaddr(family, self.IP, self.Port, self.Zone)
 
     # Go: src/net/tcpsock_posix.go TCPAddr.toLocal
     def toLocal(self, net: str) -> TCPAddr:
-        return TCPAddr(loopbackIP(net), self.Port, self.Zone)
+        return TCPAddr(ipsock.loopbackIP(net), self.Port, self.Zone)
 
 
 # Go: src/net/tcpsock.go ResolveTCPAddr
@@ -102,11 +98,9 @@ def ResolveTCPAddr(network: str, address: str) -> TCPAddr:
         network = "tcp"  # a hint wildcard for Go 1.0 undocumented behavior
     elif network not in ("tcp", "tcp4", "tcp6"):
         raise UnknownNetworkError(network)
-    addr = internetAddrList(network, address).forResolve(network, address)
+    addr = ipsock.internetAddrList(network, address).forResolve(network, address)
     assert isinstance(addr, TCPAddr)
     return addr
-
-
 
 
 # Go: src/net/tcpsock.go KeepAliveConfig
@@ -174,7 +168,7 @@ class TCPConn(conn):
         self._option(setKeepAliveInterval, config.Interval)
         self._option(setKeepAliveCount, config.Count)
 
-    def _option(self, setter: Callable[[netFD, Any], None], value: Any) -> None:
+    def _option(self, setter: Callable[[sockFD, Any], None], value: Any) -> None:
         try:
             setter(self.fd, value)
         except OSError as e:
@@ -182,7 +176,7 @@ class TCPConn(conn):
 
 
 # Go: src/net/tcpsock.go newTCPConn
-def newTCPConn(fd: netFD, keepAliveIdle: float, keepAliveCfg: KeepAliveConfig) -> TCPConn:
+def newTCPConn(fd: fd_unix.netFD, keepAliveIdle: float, keepAliveCfg: KeepAliveConfig) -> TCPConn:
     try:
         setNoDelay(fd, True)
     except OSError:
@@ -204,7 +198,7 @@ class TCPListener(closer):
 
     __slots__ = ("fd", "lc")
 
-    def __init__(self, fd: netFD, lc: ListenConfig) -> None:
+    def __init__(self, fd: fd_unix.netFD, lc: dial.ListenConfig) -> None:
         self.fd = fd
         self.lc = lc
 
@@ -245,7 +239,7 @@ class TCPListener(closer):
         return self.fd.laddr
 
     # Go: src/net/tcpsock.go TCPListener.SetDeadline
-    def SetDeadline(self, t: Deadline) -> None:
+    def SetDeadline(self, t: time.Time) -> None:
         """Deadline for Accept: an absolute time, or None."""
         try:
             self.fd.SetDeadline(t)
@@ -259,11 +253,8 @@ def ListenTCP(network: str, laddr: TCPAddr | None) -> TCPListener:
         raise OpError("listen", network, None, laddr, UnknownNetworkError(network))
     if laddr is None:
         laddr = TCPAddr()
-    from .dial import ListenConfig  # dial.py imports this module
-    from .tcpsock_posix import listenTCP
-
     try:
-        return listenTCP(ListenConfig(), network, laddr)
+        return tcpsock_posix.listenTCP(dial.ListenConfig(), network, laddr)
     except OSError as e:
         raise OpError("listen", network, None, laddr, e) from None
 
@@ -274,11 +265,8 @@ def DialTCP(network: str, laddr: TCPAddr | None, raddr: TCPAddr | None) -> TCPCo
         raise OpError("dial", network, laddr, raddr, UnknownNetworkError(network))
     if raddr is None:
         raise OpError("dial", network, laddr, None, errMissingAddress())
-    from .dial import Dialer  # dial.py imports this module
-    from .tcpsock_posix import dialTCP
-
     try:
-        return dialTCP(Dialer(), network, laddr, raddr, None)
+        return tcpsock_posix.dialTCP(dial.Dialer(), network, laddr, raddr, None)
     except OSError as e:
         raise OpError("dial", network, laddr, raddr, e) from None
 

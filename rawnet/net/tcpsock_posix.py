@@ -2,38 +2,46 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from .. import time
+from ..os.error import SyscallError
+from ..sys.errno import EADDRNOTAVAIL, Errno
 from ..sys.syscall_linux import Sockaddr, SockaddrInet4, SockaddrInet6
+from ..sys.zerrors_linux import SOCK_STREAM
+from . import dial, fd_unix, ipsock_posix, tcpsock
 from .ip import IP
-from .ipsock_posix import zoneToName
-from .tcpsock import TCPAddr
-
-if TYPE_CHECKING:
-    from .dial import Dialer, ListenConfig
+from .net import OpError
 
 
 # Go: src/net/tcpsock_posix.go sockaddrToTCP
-def sockaddrToTCP(sa: Sockaddr | None) -> TCPAddr | None:
+def sockaddrToTCP(sa: Sockaddr | None) -> tcpsock.TCPAddr | None:
     """The TCPAddr of a kernel sockaddr: IPv4 as 4 bytes, IPv6 as 16 bytes + zone."""
     if isinstance(sa, SockaddrInet4):
-        return TCPAddr(IP(sa.Addr), sa.Port)
+        return tcpsock.TCPAddr(IP(sa.Addr), sa.Port)
     if isinstance(sa, SockaddrInet6):
-        return TCPAddr(IP(sa.Addr), sa.Port, zoneToName(sa.ZoneId))
+        return tcpsock.TCPAddr(IP(sa.Addr), sa.Port, ipsock_posix.zoneToName(sa.ZoneId))
     return None
 
 
 # Go: src/net/tcpsock_posix.go sysDialer.dialTCP
 def dialTCP(
-    d: Dialer, net: str, laddr: TCPAddr | None, raddr: TCPAddr, deadline: Deadline
-) -> TCPConn:
+    d: dial.Dialer,
+    net: str,
+    laddr: tcpsock.TCPAddr | None,
+    raddr: tcpsock.TCPAddr,
+    deadline: time.Time,
+) -> tcpsock.TCPConn:
     return doDialTCPProto(d, net, laddr, raddr, 0, deadline)
 
 
 # Go: src/net/tcpsock_posix.go sysDialer.doDialTCPProto
 def doDialTCPProto(
-    d: Dialer, net: str, laddr: TCPAddr | None, raddr: TCPAddr, proto: int, deadline: Deadline
-) -> TCPConn:
+    d: dial.Dialer,
+    net: str,
+    laddr: tcpsock.TCPAddr | None,
+    raddr: tcpsock.TCPAddr,
+    proto: int,
+    deadline: time.Time,
+) -> tcpsock.TCPConn:
     # TCP has a rarely used mechanism called a 'simultaneous connection' in which Dial
     # ("tcp", addr1, addr2) run on the machine at addr1 can connect to a simultaneous
     # Dial("tcp", addr2, addr1) run on the machine at addr2, without either machine
@@ -47,12 +55,14 @@ def doDialTCPProto(
     # this is anything other than a kernel bug. If we see this happen, rather than
     # expose the buggy effect to users, we close the fd and try again. If it happens
     # twice more, we relent and use the result. See also Go issue 2690.
-    fd: netFD | None = None
+    fd: fd_unix.netFD | None = None
     err: OSError | None = None
     for i in range(3):
         fd, err = None, None
         try:
-            fd = internetSocket(net, laddr, raddr, SOCK_STREAM, proto, "dial", deadline)
+            fd = ipsock_posix.internetSocket(
+                net, laddr, raddr, SOCK_STREAM, proto, "dial", deadline
+            )
         except OSError as e:
             err = e
         if i == 2 or not (laddr is None or laddr.Port == 0):
@@ -64,11 +74,11 @@ def doDialTCPProto(
     if err is not None:
         raise err
     assert fd is not None
-    return newTCPConn(fd, d.KeepAlive, d.KeepAliveConfig)
+    return tcpsock.newTCPConn(fd, d.KeepAlive, d.KeepAliveConfig)
 
 
 # Go: src/net/tcpsock_posix.go selfConnect
-def selfConnect(fd: netFD | None, err: OSError | None) -> bool:
+def selfConnect(fd: fd_unix.netFD | None, err: OSError | None) -> bool:
     # If the connect failed, we clearly didn't connect to ourselves.
     if err is not None or fd is None:
         return False
@@ -78,7 +88,7 @@ def selfConnect(fd: netFD | None, err: OSError | None) -> bool:
     # erroneous with a "socket not connected". Since this code (selfConnect) is
     # already meant to guard against a kernel bug, treat it as a self-connect.
     l, r = fd.laddr, fd.raddr
-    if not isinstance(l, TCPAddr) or not isinstance(r, TCPAddr):
+    if not isinstance(l, tcpsock.TCPAddr) or not isinstance(r, tcpsock.TCPAddr):
         return True
     return l.Port == r.Port and l.IP is not None and r.IP is not None and l.IP.Equal(r.IP)
 
@@ -93,21 +103,14 @@ def spuriousENOTAVAIL(err: OSError | None) -> bool:
 
 
 # Go: src/net/tcpsock_posix.go sysListener.listenTCP
-def listenTCP(lc: ListenConfig, net: str, laddr: TCPAddr) -> TCPListener:
+def listenTCP(lc: dial.ListenConfig, net: str, laddr: tcpsock.TCPAddr) -> tcpsock.TCPListener:
     return listenTCPProto(lc, net, laddr, 0)
 
 
 # Go: src/net/tcpsock_posix.go sysListener.listenTCPProto
-def listenTCPProto(lc: ListenConfig, net: str, laddr: TCPAddr, proto: int) -> TCPListener:
-    fd = internetSocket(net, laddr, None, SOCK_STREAM, proto, "listen", None)
-    return TCPListener(fd, lc)
+def listenTCPProto(
+    lc: dial.ListenConfig, net: str, laddr: tcpsock.TCPAddr, proto: int
+) -> tcpsock.TCPListener:
+    fd = ipsock_posix.internetSocket(net, laddr, None, SOCK_STREAM, proto, "listen", None)
+    return tcpsock.TCPListener(fd, lc)
 
-
-from ..internal.poll.fd_poll_runtime import Deadline  # noqa: E402
-from ..os.error import SyscallError  # noqa: E402
-from ..sys.errno import EADDRNOTAVAIL, Errno  # noqa: E402
-from ..sys.zerrors_linux import SOCK_STREAM  # noqa: E402
-from .fd_unix import netFD  # noqa: E402
-from .ipsock_posix import internetSocket  # noqa: E402
-from .net import OpError  # noqa: E402
-from .tcpsock import TCPConn, TCPListener, newTCPConn  # noqa: E402

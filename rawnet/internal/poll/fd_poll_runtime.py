@@ -7,10 +7,9 @@ Go links these names straight into the runtime (``runtime_pollWait`` is
 
 from __future__ import annotations
 
-import datetime
-import time as _walltime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ... import time
 from ...runtime import netpoll as rt
 from ...runtime.netpoll import (
     modeR,
@@ -111,31 +110,11 @@ def convertErr(res: int, isFile: bool) -> OSError:
     raise AssertionError("unreachable: " + str(res))
 
 
-Deadline = float | datetime.datetime | None
-"""A deadline is an absolute time, as Go's time.Time: seconds since the epoch as
-``time.time()`` returns them, or a ``datetime`` (naive means local time). ``None`` is
-Go's zero time: no deadline."""
-
-
-def until(t: Any) -> int:
-    """Go's time.Until(t) in nanoseconds, for a Deadline that is not None."""
-    if isinstance(t, datetime.datetime):
-        t = t.timestamp()
-    if isinstance(t, bool) or not isinstance(t, int | float):
-        raise TypeError(f"deadline must be a float timestamp, a datetime or None, not {t!r}")
-    d = (t - _walltime.time()) * 1e9
-    if d >= 2**63:
-        return 2**63 - 1
-    if d <= -(2**63):
-        return -(2**63)
-    return int(d)
-
-
 # Go: src/internal/poll/fd_poll_runtime.go setDeadlineImpl
-def setDeadlineImpl(fd: FD, t: Deadline, mode: int) -> None:
+def setDeadlineImpl(fd: FD, t: time.Time, mode: int) -> None:
     d = 0
     if t is not None:
-        d = until(t)
+        d = time.Until(t)
         if d == 0:
             d = -1  # don't confuse deadline right now with no deadline
     fd.incref()
@@ -152,4 +131,4 @@ def IsPollDescriptor(fd: int) -> bool:
     return runtime_isPollServerDescriptor(fd)
 
 
-__all__ = ["modeR", "modeW", "modeRW", "pollDesc", "setDeadlineImpl", "Deadline"]
+__all__ = ["modeR", "modeW", "modeRW", "pollDesc", "setDeadlineImpl"]
