@@ -6,7 +6,9 @@ none."""
 from __future__ import annotations
 
 import ctypes
+import errno
 import importlib.util
+import os
 import sys
 import threading
 import types
@@ -459,8 +461,24 @@ class kqueue_modules_restored:
         self.pkg.__dict__.update(self.attrs)
 
 
+def fileOf(fd: int) -> tuple[int, int] | None:
+    """The open file an fd number names now (None: nothing open)."""
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class FakeKqueue:
-    """kqueue()/kevent() in Python: records the changes, returns queued events."""
+    """kqueue()/kevent() in Python: records the changes, returns queued events.
+
+    It also keeps the filters (knotes) of fds, keyed as kqueue keys them, by fd number
+    and filter, and remembers which open file each was added for. On the BSDs,
+    close(2) removes an fd's knotes; libkqueue (a userspace kqueue over epoll) never
+    sees the close (its BUGS.md), so a knote outlives its file and a later EV_ADD of
+    the same number only updates it, while epoll still watches nothing for the new
+    file: ``fire`` then reports nothing, as the real library does."""
 
     def __init__(self, abi: Any) -> None:
         self.abi = abi
@@ -469,6 +487,30 @@ class FakeKqueue:
         self.timeouts: list[tuple[int, int] | None] = []
         self.kq = -1
         self.errors: list[int] = []
+        # (ident, filter) -> [the file it was added for, udata]
+        self.knotes: dict[tuple[int, int], list[Any]] = {}
+
+    def _change(self, ident: int, filt: int, flags: int, udata: int) -> int:
+        """Apply one fd filter change as the kernel (or libkqueue) does: 0 or an errno."""
+        key = (ident, filt)
+        kn = self.knotes.get(key)
+        if kn is not None and kn[0] != fileOf(ident) and self.abi.name != "libkqueue":
+            del self.knotes[key]  # close(2) removed it
+            kn = None
+        if flags & self.abi.EV_DELETE:
+            return 0 if self.knotes.pop(key, None) is not None else errno.ENOENT
+        if flags & self.abi.EV_ADD:
+            if kn is None:
+                self.knotes[key] = [fileOf(ident), udata]
+            else:
+                kn[1] = udata  # an existing knote is only modified
+        return 0
+
+    def fire(self, fd: int, filt: int, flags: int = 0) -> None:
+        """fd became ready for filt: queue the event, if a knote watches fd's file."""
+        kn = self.knotes.get((fd, filt))
+        if kn is not None and kn[0] == fileOf(fd):
+            self.pending.append((fd, filt, flags, kn[1]))
 
     def kqueue(self) -> int:
         r, w, _ = nonblockingPipe()  # any real fd will do as the kqueue
@@ -482,8 +524,14 @@ class FakeKqueue:
         for i in range(nchanges):
             c = changes[i] if nchanges > 1 else changes
             self.changes.append((c.ident, c.filter, c.flags, c.fflags, c.udata))
-            if c.filter == self.abi.EVFILT_USER and c.fflags & self.abi.NOTE_TRIGGER:
-                self.pending.append((c.ident, c.filter, 0, 0))
+            if c.filter == self.abi.EVFILT_USER:
+                if c.fflags & self.abi.NOTE_TRIGGER:
+                    self.pending.append((c.ident, c.filter, 0, 0))
+                continue
+            e = self._change(c.ident, c.filter, c.flags, c.udata)
+            if e != 0:
+                ctypes.set_errno(e)
+                return -1
         if nevents == 0:
             return 0
         self.timeouts.append(None if ts is None else (ts.tv_sec, ts.tv_nsec))
@@ -549,10 +597,10 @@ def test_kqueue_init_registers_the_wakeup(kb: Any) -> None:
         assert kb.netpollIsPollDescriptor(rd) and kb.netpollIsPollDescriptor(kb.wake.netpollBreakWr)
 
 
-def open_pd(kb: Any) -> rt.pollDesc:
+def open_pd(kb: Any, fd: int = 77) -> rt.pollDesc:
     pd = rt.pollcache.alloc()
     pd.fdseq.Store(pd.fdseq.Load() or 1)
-    assert kb.netpollopen(77, pd) == 0
+    assert kb.netpollopen(fd, pd) == 0
     return pd
 
 
@@ -576,9 +624,40 @@ def test_kqueue_open_adds_both_filters_edge_triggered(kb: Any) -> None:
         flags = abi.EV_ADD | abi.EV_CLEAR
         assert fake.changes == [(77, abi.EVFILT_READ, flags, 0, cookie(pd)),
                                 (77, abi.EVFILT_WRITE, flags, 0, cookie(pd))]
-        assert kb.netpollclose(77) == 0  # close(2) removes the filters
+        fake.changes.clear()
+        assert kb.netpollclose(77) == 0
+        if abi.name == "libkqueue":  # it cannot see close(2): delete the filters first
+            assert fake.changes == [(77, abi.EVFILT_READ, abi.EV_DELETE, 0, 0),
+                                    (77, abi.EVFILT_WRITE, abi.EV_DELETE, 0, 0)]
+        else:  # close(2) removes the filters: no call, as in Go
+            assert fake.changes == []
     finally:
         free_pd(pd)
+
+
+def test_kqueue_fd_number_reused_after_close_reports_events(kb: Any) -> None:
+    """A socket closed, and the next one given the same fd number: the new one's
+    events must be reported. Under libkqueue they were not (the old filters outlived
+    the close and EV_ADD only modified them), so whoever waited on the new fd slept
+    in kevent forever: the suite hung in test_buffers.py (issue 12, defect 6)."""
+    abi, fake = kb.abi, kb.fake
+    r, w, _ = nonblockingPipe()
+    pd = open_pd(kb, r)
+    assert kb.netpollclose(r) == 0  # as pollDesc.close does, before close(2)
+    sc.Close(r)
+    free_pd(pd)
+    r2, w2, _ = nonblockingPipe()
+    pd = open_pd(kb, r2)
+    try:
+        assert r2 == r  # the lowest free number: the same one
+        g = Parked()
+        pd.rg.Store(g)
+        fake.fire(r2, abi.EVFILT_READ)
+        assert kb.netpoll(0) == ([g], -1)
+    finally:
+        free_pd(pd)
+        for fd in (r2, w, w2):
+            sc.Close(fd)
 
 
 @pytest.mark.parametrize(("filt", "flags", "r", "w", "everr"), [

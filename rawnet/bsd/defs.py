@@ -156,6 +156,9 @@ openbsd = ABI(
 )
 # libkqueue (a userspace kqueue over epoll) declares the 32-byte kevent and
 # FreeBSD's filter numbers, including EVFILT_USER; errno and open flags are Linux's.
+# Its filters outlive close(2) of their fd (its BUGS.md: "If a file descriptor
+# outside of kqueue is closed, the internal kqueue state is not cleaned up"), which
+# netpoll_kqueue.netpollclose works around.
 libkqueue = ABI(
     "libkqueue", keventt, "kqueue", "kevent", "event", **_flags, EV_RECEIPT=0x40,
     EVFILT_READ=-1, EVFILT_WRITE=-2, EVFILT_USER=-11, NOTE_TRIGGER=0x1000000,

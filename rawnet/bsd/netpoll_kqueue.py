@@ -5,7 +5,8 @@ Every fd is registered once, with one kevent() call carrying two changes: an
 makes kqueue edge-triggered, like ``EPOLLET``: a filter is reported when its state
 changes, then reset, and the goroutine retries its syscall until ``EAGAIN``. Unlike
 epoll, each direction is a separate event (one fd can produce two entries in one
-poll), and closing the fd removes its filters: ``netpollclose`` has nothing to do.
+poll), and closing the fd removes its filters: ``netpollclose`` has nothing to do,
+except under libkqueue, which cannot see a close (see netpollclose).
 
 The cookie in ``udata`` is the tagged pollDesc reference of tagptr.py; an event whose
 tag no longer matches the pollDesc's ``fdseq`` belongs to an fd closed since, and is
@@ -22,17 +23,18 @@ The wake-up for ``netpollBreak`` depends on the OS (netpoll_kqueue_event.py: an
 
 from __future__ import annotations
 
-import importlib
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..runtime import atomic, proc, tagptr
 from ..runtime.netpoll import modeR, modeW, netpollready, pollcache
 from ..sys import syscall_linux as sc
-from . import kqueue
+from . import kqueue, netpoll_kqueue_event, netpoll_kqueue_pipe
 from .kqueue import abi
 
 if TYPE_CHECKING:
+    import ctypes
+
     from ..runtime.netpoll import pollDesc
     from ..runtime.proc import G
 
@@ -46,10 +48,28 @@ netpollWakeSig = atomic.Int(0)  # used to avoid duplicate calls of netpollBreak
 # own array, made once.
 _local = threading.local()
 
-# Go picks the wake-up file by build tag; rawnet by the ABI loaded.
-wake = importlib.import_module(
-    ".netpoll_kqueue_event" if abi.wakeup == "event" else ".netpoll_kqueue_pipe", __package__
-)
+
+
+class Wakeup(Protocol):
+    """What netpoll_kqueue_event.py and netpoll_kqueue_pipe.py each define: the
+    functions of Go's netpoll_kqueue_event.go and netpoll_kqueue_pipe.go."""
+
+    def addWakeupEvent(self, kq: int) -> None: ...
+
+    def wakeNetpoll(self, kq: int) -> None: ...
+
+    def isWakeup(self, ev: ctypes.Structure) -> bool: ...
+
+    def drainWakeupEvent(self, kq: int) -> None: ...
+
+    def netpollIsPollDescriptor(self, fd: int) -> bool: ...
+
+    def forgetWakeupAfterFork(self) -> None: ...
+
+
+# Go picks the wake-up file by build tag; rawnet by the ABI loaded. Both are imported,
+# only one is used.
+wake: Wakeup = netpoll_kqueue_event if abi.wakeup == "event" else netpoll_kqueue_pipe
 
 netpollIsPollDescriptor = wake.netpollIsPollDescriptor
 
@@ -70,25 +90,43 @@ def netpollopen(fd: int, pd: pollDesc) -> int:
     # Arm both EVFILT_READ and EVFILT_WRITE in edge-triggered mode (EV_CLEAR) for the
     # whole fd lifetime. The notifications are automatically unregistered when fd is
     # closed.
-    ev = (kqueue.keventt * 2)()
-    ev[0].ident = fd
-    ev[0].filter = abi.EVFILT_READ
-    ev[0].flags = abi.EV_ADD | abi.EV_CLEAR
-    ev[0].fflags = 0
-    ev[0].data = 0
-    ev[0].udata = tagptr.taggedPointerPack(pd.index, pd.fdseq.Load())
-    ev[1] = ev[0]
-    ev[1].filter = abi.EVFILT_WRITE
-    n = kqueue.Kevent(kq, ev, 2, None, 0, None)
+    udata = tagptr.taggedPointerPack(pd.index, pd.fdseq.Load())
+    n = kqueue.Kevent(kq, _bothFilters(fd, abi.EV_ADD | abi.EV_CLEAR, udata), 2, None, 0, None)
     if n < 0:
         return -n
     return 0
+
+
+def _bothFilters(fd: int, flags: int, udata: int) -> ctypes.Array[ctypes.Structure]:
+    """The two changes for fd, read then write, with these flags."""
+    ev = (kqueue.keventt * 2)()
+    for e, filt in zip(ev, (abi.EVFILT_READ, abi.EVFILT_WRITE), strict=True):
+        e.ident = fd
+        e.filter = filt
+        e.flags = flags
+        e.udata = udata
+    return ev
 
 
 # Go: src/runtime/netpoll_kqueue.go netpollclose
 def netpollclose(fd: int) -> int:
     # Don't need to unregister because calling close() on fd will remove any kevents
     # that reference the descriptor.
+    if abi.name != "libkqueue":
+        return 0
+    # Under libkqueue, a userspace kqueue over epoll, close() removes nothing. The
+    # kernel does drop the fd from libkqueue's epoll set, but libkqueue's own record
+    # of the two filters (its "knotes", keyed by fd number) stays. When the number is
+    # reused by the next socket, netpollopen's EV_ADD finds those knotes and only
+    # modifies them (new udata) instead of registering the new file with epoll: the
+    # new fd never reports an event, and whoever waits on it sleeps forever. libkqueue
+    # documents this (BUGS.md, "Applications should ensure that file descriptors are
+    # removed from the kqueue before they are closed"). So delete the filters here,
+    # before the caller closes fd: afterwards the kqueue is in the state a BSD kernel
+    # would leave it in. Go has no such branch; on the BSDs rawnet makes Go's calls.
+    n = kqueue.Kevent(kq, _bothFilters(fd, abi.EV_DELETE, 0), 2, None, 0, None)
+    if n < 0:
+        return -n
     return 0
 
 
@@ -173,3 +211,25 @@ def netpoll(delay: int) -> tuple[list[G], int]:
             pd.setEventErr(ev.flags == abi.EV_ERROR, tag)
             delta += netpollready(toRun, pd, mode)
     return toRun, delta
+
+
+def netpollAfterForkInChild() -> None:
+    """In a child made by os.fork (no Go twin: Go never forks without exec; see
+    runtime/fork.py): make a kqueue of the child's own.
+
+    Unlike an epoll fd, a kqueue is not inherited across fork(2) at all (kqueue(2) on
+    the BSDs and macOS: "The queue is not inherited by a child created with fork(2)"),
+    so the child has no kqueue, and its kq number names no open file: there is
+    nothing to close (closing the number could only close a file opened since). Under
+    libkqueue (Linux) the kqueue is an emulation built on an epoll fd, which the child
+    does inherit; rawnet leaves that to libkqueue and makes a new kqueue there too.
+    The wake-up pipe of netpoll_kqueue_pipe.py, though, is an ordinary pair of fds,
+    inherited and shared with the parent: its copies are closed. The caller registers
+    the child's fds again."""
+    global kq
+    kq = -1
+    wake.forgetWakeupAfterFork()
+    # Set by a break in flight in the parent; left set, it would keep the child's
+    # netpollBreak from ever triggering its own wake-up.
+    netpollWakeSig.Store(0)
+    netpollinit()

@@ -10,18 +10,21 @@ break was meant for still sees it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..runtime import proc
 from . import kqueue
 from .kqueue import abi
+
+if TYPE_CHECKING:
+    import ctypes
 
 # Magic number of identifier used for EVFILT_USER. It had zero search results when
 # it was chosen, so that whoever sees it printed finds this code.
 kqIdent = 0xEE1EB9F4
 
 
-def _userEvent(flags: int, fflags: int) -> Any:
+def _userEvent(flags: int, fflags: int) -> ctypes.Structure:
     ev = kqueue.keventt()
     ev.ident = kqIdent
     ev.filter = abi.EVFILT_USER
@@ -57,7 +60,7 @@ def wakeNetpoll(kq: int) -> None:
 
 
 # Go: src/runtime/netpoll_kqueue_event.go isWakeup
-def isWakeup(ev: Any) -> bool:
+def isWakeup(ev: ctypes.Structure) -> bool:
     if ev.filter == abi.EVFILT_USER:
         if ev.ident == kqIdent:
             return True
@@ -75,3 +78,9 @@ def netpollIsPollDescriptor(fd: int) -> bool:
     from . import netpoll_kqueue
 
     return fd == netpoll_kqueue.kq
+
+
+def forgetWakeupAfterFork() -> None:
+    """In a child made by os.fork (see netpoll_kqueue.netpollAfterForkInChild): the
+    user event lived in the parent's kqueue, which the child does not have; nothing
+    to do."""

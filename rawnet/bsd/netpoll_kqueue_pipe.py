@@ -9,13 +9,16 @@ reads it, so a break sent before the poller sleeps is not lost.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..runtime import proc
 from ..runtime.nbpipe import nonblockingPipe
 from ..sys import syscall_linux as sc
 from . import kqueue
 from .kqueue import abi
+
+if TYPE_CHECKING:
+    import ctypes
 
 netpollBreakRd = -1
 netpollBreakWr = -1
@@ -52,7 +55,7 @@ def wakeNetpoll(kq: int) -> None:
 
 
 # Go: src/runtime/netpoll_kqueue_pipe.go isWakeup
-def isWakeup(ev: Any) -> bool:
+def isWakeup(ev: ctypes.Structure) -> bool:
     if ev.ident == netpollBreakRd:
         if ev.filter == abi.EVFILT_READ:
             return True
@@ -70,3 +73,12 @@ def netpollIsPollDescriptor(fd: int) -> bool:
     from . import netpoll_kqueue
 
     return fd == netpoll_kqueue.kq or fd == netpollBreakRd or fd == netpollBreakWr
+
+
+def forgetWakeupAfterFork() -> None:
+    """In a child made by os.fork (see netpoll_kqueue.netpollAfterForkInChild): the
+    pipe is the parent's too; close the child's copies of its fds."""
+    global netpollBreakRd, netpollBreakWr
+    sc.Close(netpollBreakRd)
+    sc.Close(netpollBreakWr)
+    netpollBreakRd = netpollBreakWr = -1
