@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -64,3 +65,35 @@ def no_dns() -> Iterator[None]:
     gate.add_hook(hook)
     yield
     gate.remove_hook(hook)
+
+
+# --- a test blocked in C must not hang the run -------------------------------------
+# pytest-timeout's signal method (the default) fails a test that overruns its timeout
+# and the run goes on, but only if the main thread comes back to the interpreter to
+# run the SIGALRM handler. It never does while it sits in a C call that retries EINTR
+# itself, or waits for another thread that is stuck, or the signal went to a thread
+# the library made (libkqueue's). The thread method ends those, but not a call that
+# holds the GIL (rawnet's PyDLL entries keep it), and its timer thread changes
+# threading.active_count() for every test. So, as a backstop, faulthandler's watchdog,
+# a C thread that needs no GIL: WATCHDOG_GRACE seconds after the test's timeout it
+# prints every thread's Python stack and ends the process with status 1.
+WATCHDOG_GRACE = 10
+_watchdogOut = -1
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _watchdogOut
+    _watchdogOut = os.dup(2)  # stderr as it is before output capture replaces fd 2
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> None:
+    if settings.timeout > 0:
+        faulthandler.dump_traceback_later(settings.timeout + WATCHDOG_GRACE, exit=True,
+                                          file=_watchdogOut)
+    # None: pytest-timeout's own hook still sets its timer
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_timeout_cancel_timer(item: pytest.Item) -> None:
+    faulthandler.cancel_dump_traceback_later()
