@@ -149,6 +149,31 @@ def newLocalListener(network: str) -> rawnet.TCPListener:
     raise ValueError(f"{network} is not supported")
 
 
+# Go's tests dial a listener as Dial(ln.Addr().Network(), ln.Addr().String()).
+def dialListener(ln: rawnet.TCPListener, d: rawnet.Dialer | None = None) -> rawnet.TCPConn:
+    """Dial ln's address on its address's network ("tcp"), with Dialer d if given."""
+    a = ln.Addr()
+    assert a is not None
+    return (d or rawnet.Dialer()).Dial(a.Network(), a.String())
+
+
+def dialAccept(
+    ln: rawnet.TCPListener, d: rawnet.Dialer | None = None
+) -> tuple[rawnet.TCPConn, rawnet.TCPConn]:
+    """A connected (client, server) pair on ln: dial it (with d if given), accept."""
+    client = dialListener(ln, d)
+    return client, ln.Accept()
+
+
+@contextmanager
+def localConn() -> Iterator[rawnet.TCPConn]:
+    """``with localConn() as c:`` a conn dialed to a fresh newLocalListener that never
+    accepts it (the kernel completes the handshake all the same), as Go's timeout
+    tests set up. Both are closed when the block ends (c unless closed inside it)."""
+    with newLocalListener("tcp") as ln, dialListener(ln) as c:
+        yield c
+
+
 class localServer:
     """Go: mockserver_test.go localServer. ``buildup(handler)`` runs
     ``handler(ls, ln)`` as a goroutine; ``teardown()`` closes the listener, waits for
@@ -246,7 +271,7 @@ def withTCPConnPair(
                 peer1(c1)
 
         def side2() -> None:
-            c2 = rawnet.Dial("tcp", str(ln.Addr()))
+            c2 = dialListener(ln)
             with c2:  # Go ignores this Close's error; the peer may have closed it
                 peer2(c2)
 
@@ -431,8 +456,7 @@ def nextTimeout(actual: float) -> tuple[float, bool]:
 def pair(addr: str = "127.0.0.1:0") -> tuple[rawnet.TCPListener, rawnet.TCPConn, rawnet.TCPConn]:
     """A listener and one connected (client, server) pair on it."""
     ln = rawnet.Listen("tcp", addr)
-    client = rawnet.Dial("tcp", str(ln.Addr()))
-    server = ln.Accept()
+    client, server = dialAccept(ln)
     return ln, client, server
 
 

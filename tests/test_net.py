@@ -17,6 +17,8 @@ import pytest
 from nettest import (
     Chan,
     Semaphore,
+    dialAccept,
+    dialListener,
     goresult,
     isNetError,
     localServer,
@@ -44,12 +46,6 @@ ReadErrors = (OSError, EOFError)
 Pair = tuple[rawnet.TCPListener, rawnet.TCPConn, rawnet.TCPConn]
 
 
-def _addr(ln: rawnet.TCPListener) -> tuple[str, str]:
-    a = ln.Addr()
-    assert a is not None
-    return a.Network(), a.String()
-
-
 def _closedPort() -> int:
     """A loopback port nobody listens on (it was just released)."""
     with rawnet.Listen("tcp", "127.0.0.1:0") as ln:
@@ -63,7 +59,7 @@ def _closedPort() -> int:
 
 def test_TestCloseRead() -> None:
     ln = newLocalListener("tcp")
-    c = rawnet.Dial(*_addr(ln))
+    c = dialListener(ln)
     with ln, c:
         mustShutdown(c.CloseRead)
         b = bytearray(1)
@@ -92,7 +88,7 @@ def test_TestCloseWrite() -> None:
 
     with newLocalServer("tcp") as ls:
         ls.buildup(handler)
-        c = rawnet.Dial(*_addr(ls.Listener))
+        c = dialListener(ls.Listener)
         with c:
             c.SetDeadline(deadline)
             mustShutdown(c.CloseWrite)
@@ -109,7 +105,7 @@ def test_TestCloseWrite() -> None:
 
 def test_TestConnClose() -> None:
     ln = newLocalListener("tcp")
-    with ln, rawnet.Dial(*_addr(ln)) as c:
+    with ln, dialListener(ln) as c:
         try:
             c.Close()
         except OSError as e:
@@ -318,7 +314,7 @@ def test_TestErrors(err: BaseException) -> None:
 
 def test_TestCloseError() -> None:
     ln = newLocalListener("tcp")
-    c = rawnet.Dial(*_addr(ln))
+    c = dialListener(ln)
     try:
         for i in range(3):
             try:
@@ -357,7 +353,7 @@ def test_TestConnAndListener() -> None:
         ls.buildup(lambda ls, ln: transponder(ln, ch))
         la = ls.Listener.Addr()
         assert la is not None and la.Network() == network, f"got {la}; want {network}"
-        with rawnet.Dial(*_addr(ls.Listener)) as c:
+        with dialListener(ls.Listener) as c:
             lo, re = c.LocalAddr(), c.RemoteAddr()
             assert lo is not None and re is not None
             assert lo.Network() == network and re.Network() == network, (
@@ -451,7 +447,7 @@ def test_TestTCPSpuriousConnSetupCompletion() -> None:
         try:
             d = rawnet.Dialer(Timeout=50e-3)
             try:
-                c = d.Dial(*_addr(ln))
+                c = dialListener(ln, d)
             except OSError as e:
                 perr = parseDialError(e)
                 if perr is not None:
@@ -489,15 +485,10 @@ def test_TestTCPSpuriousConnSetupCompletion() -> None:
 @pytest.fixture
 def pair() -> Iterator[Pair]:
     """A connected (client, server) pair on a fresh listener; all closed afterwards."""
-    ln = newLocalListener("tcp")
-    c = rawnet.Dial(*_addr(ln))
-    s = ln.Accept()
-    try:
-        yield ln, c, s
-    finally:
-        for x in (s, c, ln):
-            with x:
-                pass
+    with newLocalListener("tcp") as ln:
+        c, s = dialAccept(ln)
+        with c, s:  # each closed unless the test closed it
+            yield ln, c, s
 
 
 def _conntext(c: rawnet.TCPConn, net: str = "tcp") -> str:

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from nettest import read_full
+from nettest import connected, read_full
 
 import rawnet
 from rawnet.__main__ import handle_conn  # the README's echo server
@@ -85,9 +85,7 @@ def test_echo_1000_concurrent_goroutine_connections() -> None:
 
 
 def test_conn_accepted_in_one_thread_read_in_another() -> None:
-    with rawnet.Listen("tcp", "127.0.0.1:0") as ln:
-        c = rawnet.Dial("tcp", str(ln.Addr()))
-        s = ln.Accept()
+    with connected() as (c, s):
         got: list[bytes] = []
         started = threading.Event()
 
@@ -103,8 +101,6 @@ def test_conn_accepted_in_one_thread_read_in_another() -> None:
         assert read_full(c, 5) == b"world"
         t.join(10)
         assert got == [b"hello"]
-        s.Close()
-        c.Close()
 
 
 def test_concurrent_read_and_write_on_one_conn() -> None:

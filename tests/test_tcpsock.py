@@ -6,12 +6,15 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
-from nettest import close_all, pair
+from nettest import close_all, connected, dialAccept, pair
 
 import rawnet
+from rawnet.internal.poll.fd import consume
 from rawnet.net.internal import socktest
+from rawnet.sys import syscall_linux as sc
 from rawnet.sys import zerrors_linux as c
 from rawnet.sys.errno import EAGAIN, ECONNABORTED, ECONNRESET, EINTR
 
@@ -23,21 +26,17 @@ def getsockopt(conn: rawnet.TCPConn, level: int, opt: int) -> int:
 
 
 def test_default_options_on_dialed_and_accepted_conns() -> None:
-    ln, cl, sv = pair()
-    try:
+    with connected() as (cl, sv):
         for conn in (cl, sv):
             assert getsockopt(conn, c.IPPROTO_TCP, c.TCP_NODELAY) == 1
             assert getsockopt(conn, c.SOL_SOCKET, c.SO_KEEPALIVE) == 1
             assert getsockopt(conn, c.IPPROTO_TCP, c.TCP_KEEPIDLE) == 15
             assert getsockopt(conn, c.IPPROTO_TCP, c.TCP_KEEPINTVL) == 15
             assert getsockopt(conn, c.IPPROTO_TCP, c.TCP_KEEPCNT) == 9
-    finally:
-        close_all(cl, sv, ln)
 
 
 def test_setters_change_options() -> None:
-    ln, cl, sv = pair()
-    try:
+    with connected() as (cl, sv):
         cl.SetNoDelay(False)
         assert getsockopt(cl, c.IPPROTO_TCP, c.TCP_NODELAY) == 0
         cl.SetKeepAlive(False)
@@ -52,14 +51,11 @@ def test_setters_change_options() -> None:
         cl.SetWriteBuffer(65536)
         assert getsockopt(cl, c.SOL_SOCKET, c.SO_RCVBUF) >= 65536
         cl.SetLinger(0)
-    finally:
-        close_all(cl, sv, ln)
 
 
 def test_keepalive_disabled_by_negative_listenconfig() -> None:
     ln = rawnet.ListenConfig(KeepAlive=-1).Listen("tcp", "127.0.0.1:0")
-    cl = rawnet.Dialer(KeepAlive=-1).Dial("tcp", str(ln.Addr()))
-    sv = ln.Accept()
+    cl, sv = dialAccept(ln, rawnet.Dialer(KeepAlive=-1))
     try:
         assert getsockopt(sv, c.SOL_SOCKET, c.SO_KEEPALIVE) == 0
         assert getsockopt(cl, c.SOL_SOCKET, c.SO_KEEPALIVE) == 0
@@ -106,8 +102,7 @@ def test_tcp4_and_tcp6_listeners() -> None:
         with pytest.raises(rawnet.OpError) as ei:
             rawnet.Dial("tcp6", "127.0.0.1:80")
         assert str(ei.value) == "dial tcp6: address 127.0.0.1: no suitable address found"
-        cl = rawnet.Dial("tcp", str(ln6.Addr()))
-        sv = ln6.Accept()
+        cl, sv = dialAccept(ln6)
         assert str(cl.RemoteAddr()) == str(ln6.Addr())
         close_all(cl, sv)
     finally:
@@ -118,8 +113,7 @@ def test_dialer_local_addr() -> None:
     ln = rawnet.Listen("tcp", "127.0.0.1:0")
     try:
         d = rawnet.Dialer(LocalAddr=rawnet.ResolveTCPAddr("tcp", "127.0.0.1:0"))
-        cl = d.Dial("tcp", str(ln.Addr()))
-        sv = ln.Accept()
+        cl, sv = dialAccept(ln, d)
         assert str(sv.RemoteAddr()) == str(cl.LocalAddr())
         close_all(cl, sv)
     finally:
@@ -155,8 +149,7 @@ def test_eintr_is_retried(name: str) -> None:
 
 
 def test_spurious_eagain_storm_is_waited_out() -> None:
-    ln, cl, sv = pair()
-    try:
+    with connected() as (cl, sv):
         cl.Write(b"data")
         with socktest.inject("read", errno=EAGAIN):
             # The first read "fails" with EAGAIN although data is queued. Read must
@@ -165,13 +158,10 @@ def test_spurious_eagain_storm_is_waited_out() -> None:
             buf = bytearray(8)
             n = sv.Read(buf)
         assert bytes(buf[:n]) == b"data"
-    finally:
-        close_all(cl, sv, ln)
 
 
 def test_read_error_becomes_syscall_error() -> None:
-    ln, cl, sv = pair()
-    try:
+    with connected() as (cl, sv):
         with socktest.inject("read", errno=ECONNRESET), pytest.raises(ConnectionResetError) as ei:
             sv.Read(bytearray(8))
         err = ei.value
@@ -179,8 +169,6 @@ def test_read_error_becomes_syscall_error() -> None:
         assert str(err) == (f"read tcp {sv.LocalAddr()}->{sv.RemoteAddr()}: "
                             "read: connection reset by peer")
         assert not err.Temporary() and not err.Timeout()
-    finally:
-        close_all(cl, sv, ln)
 
 
 def test_program_exits_when_main_returns() -> None:
@@ -245,10 +233,7 @@ def test_close_wakes_every_blocked_goroutine() -> None:
 
 
 def test_deadline_moved_to_future_revives_conn() -> None:
-    import time
-
-    ln, cl, sv = pair()
-    try:
+    with connected() as (cl, sv):
         sv.Write(b"queued")
         cl.SetReadDeadline(time.time() - 1)
         for _ in range(2):
@@ -257,8 +242,6 @@ def test_deadline_moved_to_future_revives_conn() -> None:
         cl.SetReadDeadline(time.time() + 3600)
         buf = bytearray(16)
         assert bytes(buf[: cl.Read(buf)]) == b"queued"
-    finally:
-        close_all(cl, sv, ln)
 
 
 @pytest.mark.parametrize(
@@ -274,19 +257,14 @@ def test_deadline_moved_to_future_revives_conn() -> None:
     ],
 )
 def test_TestConsume(bufs: list[bytes], n: int, want: list[bytes]) -> None:
-    from rawnet.internal.poll.fd import consume
-
     v = [memoryview(b) for b in bufs]
     consume(v, n)
     assert [bytes(b) for b in v] == want
 
 
 def test_raw_control_read_write() -> None:
-    from rawnet.sys import syscall_linux as sc
-
-    ln, cl, sv = pair()
-    pfd = sv.fd.pfd
-    try:
+    with connected() as (cl, sv):
+        pfd = sv.fd.pfd
         seen: list[int] = []
         pfd.RawControl(seen.append)
         assert seen == [pfd.Sysfd]
@@ -311,7 +289,5 @@ def test_raw_control_read_write() -> None:
             rawnet.Gosched()
             rawnet.Sleep(0.001)
         assert got == [b"raw"]
-    finally:
-        close_all(cl, sv, ln)
     with pytest.raises(rawnet.ErrClosed):
         pfd.RawControl(seen.append)

@@ -16,9 +16,12 @@ import time
 
 import pytest
 from nettest import (
+    dialAccept,
+    dialListener,
     goresult,
     isDeadlineExceeded,
     isNetError,
+    localConn,
     localServer,
     maxDynamicTimeout,
     minDynamicTimeout,
@@ -40,12 +43,6 @@ pytestmark = pytest.mark.timeout(60)
 # Go's time.Duration extremes, in seconds.
 minDuration = -(1 << 63) / 1e9
 maxDuration = ((1 << 63) - 1) / 1e9
-
-
-def _addr(ln: rawnet.TCPListener) -> tuple[str, str]:
-    a = ln.Addr()
-    assert a is not None
-    return a.Network(), a.String()
 
 
 # Go: dialTimeoutTests {initialTimeout, initialDelta}
@@ -81,7 +78,7 @@ def test_TestDialTimeout(initialTimeout: float, initialDelta: float) -> None:
                 d.Deadline = time.time() + delta
             beforeDial = time.time()
             try:
-                c = d.Dial(*_addr(ln))
+                c = dialListener(ln, d)
             except OSError as e:
                 afterDial = time.time()
                 err = e
@@ -118,7 +115,7 @@ def test_TestDialTimeoutMaxDuration(timeout: float, delta: float) -> None:
             d.Deadline = time.time() + delta
         t0 = time.monotonic()
         try:
-            c = d.Dial(*_addr(ln))
+            c = dialListener(ln, d)
         except OSError as e:
             perr = parseDialError(e)
             assert perr is None, perr
@@ -137,7 +134,7 @@ def test_TestAcceptTimeout(timeout: float) -> None:
         if timeout < 0:
             # A connection is available, but since the deadline has already passed
             # Accept must still fail. Dial first so the connection is surely queued.
-            dialed = rawnet.Dialer().Dial(*_addr(ln))
+            dialed = dialListener(ln)
         # else: don't dial the listener at all, so that Accept will hang.
         try:
             ln.SetDeadline(time.time() + timeout)
@@ -215,7 +212,7 @@ def test_TestReadTimeout() -> None:
 
     with newLocalServer("tcp") as ls:
         ls.buildup(handler)
-        with rawnet.Dial(*_addr(ls.Listener)) as c:
+        with dialListener(ls.Listener) as c:
             for i, (timeout, xerrs) in enumerate(readTimeoutTests):
                 c.SetReadDeadline(time.time() + timeout)
                 b = bytearray(1)
@@ -236,28 +233,24 @@ def test_TestReadTimeout() -> None:
 
 
 def test_TestReadTimeoutMustNotReturn() -> None:
-    ln = newLocalListener("tcp")
-    try:
-        with rawnet.Dial(*_addr(ln)) as c:
+    with localConn() as c:
 
-            def read() -> None:
-                c.SetDeadline(time.time() - 5)
-                c.SetWriteDeadline(time.time() - 5)
-                c.SetReadDeadline(None)
-                c.Read(bytearray(1))
+        def read() -> None:
+            c.SetDeadline(time.time() - 5)
+            c.SetWriteDeadline(time.time() - 5)
+            c.SetReadDeadline(None)
+            c.Read(bytearray(1))
 
-            r = goresult(read)
-            rawnet.Sleep(0.1)  # the scenario: Read must still be blocked after 100 ms
-            returned = r.done
-            c.Close()
-            err = r.error()  # wait for the tester goroutine to stop
-            perr = parseReadError(err)
-            assert perr is None, perr
-            assert not returned, f"expected Read to not return, but it returned with {err!r}"
-            assert isNetError(err), repr(err)
-            assert not err.Timeout() and not err.Temporary(), repr(err)  # type: ignore[union-attr]
-    finally:
-        ln.Close()
+        r = goresult(read)
+        rawnet.Sleep(0.1)  # the scenario: Read must still be blocked after 100 ms
+        returned = r.done
+        c.Close()
+        err = r.error()  # wait for the tester goroutine to stop
+        perr = parseReadError(err)
+        assert perr is None, perr
+        assert not returned, f"expected Read to not return, but it returned with {err!r}"
+        assert isNetError(err), repr(err)
+        assert not err.Timeout() and not err.Temporary(), repr(err)  # type: ignore[union-attr]
 
 
 # Go: writeTimeoutTests — write deadlines work even if there's buffer space available.
@@ -271,7 +264,7 @@ def test_TestWriteTimeout() -> None:
     ln = newLocalListener("tcp")
     try:
         for i, (timeout, xerrs) in enumerate(writeTimeoutTests):
-            with rawnet.Dial(*_addr(ln)) as c:
+            with dialListener(ln) as c:
                 c.SetWriteDeadline(time.time() + timeout)
                 for j, xerr in enumerate(xerrs):
                     for _ in range(100):
@@ -294,115 +287,103 @@ def test_TestWriteTimeout() -> None:
 
 
 def test_TestWriteTimeoutMustNotReturn() -> None:
-    ln = newLocalListener("tcp")
-    try:
-        with rawnet.Dial(*_addr(ln)) as c:
+    with localConn() as c:
 
-            def write() -> None:
-                c.SetDeadline(time.time() - 5)
-                c.SetReadDeadline(time.time() - 5)
-                c.SetWriteDeadline(None)
-                b = bytes(1024)
-                for _ in range(1 << 20):  # bounded: the send buffer fills long before
-                    c.Write(b)
+        def write() -> None:
+            c.SetDeadline(time.time() - 5)
+            c.SetReadDeadline(time.time() - 5)
+            c.SetWriteDeadline(None)
+            b = bytes(1024)
+            for _ in range(1 << 20):  # bounded: the send buffer fills long before
+                c.Write(b)
 
-            r = goresult(write)
-            rawnet.Sleep(0.1)  # the scenario: Write must still be blocked after 100 ms
-            returned = r.done
-            c.Close()
-            err = r.error()  # wait for the tester goroutine to stop
-            perr = parseWriteError(err)
-            assert perr is None, perr
-            assert not returned, f"expected Write to not return, but it returned with {err!r}"
-            assert isNetError(err), repr(err)
-            assert not err.Timeout() and not err.Temporary(), repr(err)  # type: ignore[union-attr]
-            assert isinstance(err, rawnet.ErrClosed), repr(err)
-    finally:
-        ln.Close()
+        r = goresult(write)
+        rawnet.Sleep(0.1)  # the scenario: Write must still be blocked after 100 ms
+        returned = r.done
+        c.Close()
+        err = r.error()  # wait for the tester goroutine to stop
+        perr = parseWriteError(err)
+        assert perr is None, perr
+        assert not returned, f"expected Write to not return, but it returned with {err!r}"
+        assert isNetError(err), repr(err)
+        assert not err.Timeout() and not err.Temporary(), repr(err)  # type: ignore[union-attr]
+        assert isinstance(err, rawnet.ErrClosed), repr(err)
 
 
 def test_TestReadTimeoutFluctuation() -> None:
-    ln = newLocalListener("tcp")
-    try:
-        with rawnet.Dial(*_addr(ln)) as c:
-            d = minDynamicTimeout
-            b = bytearray(256)
-            for _ in range(50):
-                t0 = time.time()
-                deadline = t0 + d
-                c.SetReadDeadline(deadline)
-                with pytest.raises((OSError, EOFError)) as ei:
-                    n = c.Read(b)
-                    pytest.fail(f"Read did not return (0, timeout): ({n}, None)")
-                t1 = time.time()
-                err = ei.value
-                assert isNetError(err) and err.Timeout(), f"Read did not return timeout: {err!r}"  # type: ignore[attr-defined]
-                perr = parseReadError(err)
-                assert perr is None, perr
-                assert isDeadlineExceeded(err), f"Read error is not DeadlineExceeded: {err!r}"
-                actual = t1 - t0
-                assert t1 >= deadline, f"Read took {actual}; expected at least {d}"
-                want = timeoutUpperBound(d)
-                if actual > want:
-                    nxt, ok = nextTimeout(actual)
-                    assert ok, f"Read took {actual}; expected at most {want}"
-                    # Maybe this machine is too slow to reliably schedule goroutines
-                    # within the requested duration: try a longer timeout.
-                    d = nxt
-                    continue
-                break
-            else:
-                pytest.fail("Read never timed out within the upper bound")
-    finally:
-        ln.Close()
+    with localConn() as c:
+        d = minDynamicTimeout
+        b = bytearray(256)
+        for _ in range(50):
+            t0 = time.time()
+            deadline = t0 + d
+            c.SetReadDeadline(deadline)
+            with pytest.raises((OSError, EOFError)) as ei:
+                n = c.Read(b)
+                pytest.fail(f"Read did not return (0, timeout): ({n}, None)")
+            t1 = time.time()
+            err = ei.value
+            assert isNetError(err) and err.Timeout(), f"Read did not return timeout: {err!r}"  # type: ignore[attr-defined]
+            perr = parseReadError(err)
+            assert perr is None, perr
+            assert isDeadlineExceeded(err), f"Read error is not DeadlineExceeded: {err!r}"
+            actual = t1 - t0
+            assert t1 >= deadline, f"Read took {actual}; expected at least {d}"
+            want = timeoutUpperBound(d)
+            if actual > want:
+                nxt, ok = nextTimeout(actual)
+                assert ok, f"Read took {actual}; expected at most {want}"
+                # Maybe this machine is too slow to reliably schedule goroutines
+                # within the requested duration: try a longer timeout.
+                d = nxt
+                continue
+            break
+        else:
+            pytest.fail("Read never timed out within the upper bound")
 
 
 def test_TestWriteTimeoutFluctuation() -> None:
-    ln = newLocalListener("tcp")
-    try:
-        with rawnet.Dial(*_addr(ln)) as c:
-            d = minDynamicTimeout
-            for _ in range(50):
-                t0 = time.time()
-                deadline = t0 + d
-                c.SetWriteDeadline(deadline)
-                n = 0
-                err: BaseException | None = None
-                for _ in range(1 << 24):
-                    try:
-                        n += c.Write(b"TIMEOUT TRANSMITTER")
-                    except OSError as e:
-                        n += getattr(e, "n", 0)
-                        err = e
-                        break
-                t1 = time.time()
-                assert err is not None
-                assert isNetError(err) and err.Timeout(), (  # type: ignore[attr-defined]
-                    f"Write did not return (any, timeout): ({n}, {err!r})"
-                )
-                perr = parseWriteError(err)
-                assert perr is None, perr
-                assert isDeadlineExceeded(err), f"Write error is not DeadlineExceeded: {err!r}"
-                actual = t1 - t0
-                assert t1 >= deadline, f"Write took {actual}; expected at least {d}"
-                want = timeoutUpperBound(d)
-                if actual > want:
-                    if n > 0:
-                        # The kernel's send buffer was not yet full: we could write
-                        # without blocking. Retry until it is, guessing at twice the
-                        # duration so the next attempt makes twice as much progress.
-                        if d <= maxDynamicTimeout / 2:
-                            d *= 2
-                    else:
-                        nxt, ok = nextTimeout(actual)
-                        assert ok, f"Write took {actual}; expected at most {want}"
-                        d = nxt
-                    continue
-                break
-            else:
-                pytest.fail("Write never timed out within the upper bound")
-    finally:
-        ln.Close()
+    with localConn() as c:
+        d = minDynamicTimeout
+        for _ in range(50):
+            t0 = time.time()
+            deadline = t0 + d
+            c.SetWriteDeadline(deadline)
+            n = 0
+            err: BaseException | None = None
+            for _ in range(1 << 24):
+                try:
+                    n += c.Write(b"TIMEOUT TRANSMITTER")
+                except OSError as e:
+                    n += getattr(e, "n", 0)
+                    err = e
+                    break
+            t1 = time.time()
+            assert err is not None
+            assert isNetError(err) and err.Timeout(), (  # type: ignore[attr-defined]
+                f"Write did not return (any, timeout): ({n}, {err!r})"
+            )
+            perr = parseWriteError(err)
+            assert perr is None, perr
+            assert isDeadlineExceeded(err), f"Write error is not DeadlineExceeded: {err!r}"
+            actual = t1 - t0
+            assert t1 >= deadline, f"Write took {actual}; expected at least {d}"
+            want = timeoutUpperBound(d)
+            if actual > want:
+                if n > 0:
+                    # The kernel's send buffer was not yet full: we could write
+                    # without blocking. Retry until it is, guessing at twice the
+                    # duration so the next attempt makes twice as much progress.
+                    if d <= maxDynamicTimeout / 2:
+                        d *= 2
+                else:
+                    nxt, ok = nextTimeout(actual)
+                    assert ok, f"Write took {actual}; expected at most {want}"
+                    d = nxt
+                continue
+            break
+        else:
+            pytest.fail("Write never timed out within the upper bound")
 
 
 # Go's table for testVariousDeadlines. Short mode runs each once and only those
@@ -431,7 +412,7 @@ def test_TestVariousDeadlines() -> None:
         ls.buildup(handler)
         for timeout in variousDeadlines:
             name = f"{timeout * 1e9:g}ns 0/1"
-            c = rawnet.Dial(*_addr(ls.Listener))
+            c = dialListener(ls.Listener)
             t0 = time.time()
             n = 0
             err: BaseException | None = None
@@ -505,7 +486,7 @@ def test_TestReadWriteProlongedTimeout() -> None:
 
     with newLocalServer("tcp") as ls:
         ls.buildup(handler)
-        with rawnet.Dial(*_addr(ls.Listener)) as c:
+        with dialListener(ls.Listener) as c:
             b = bytearray(1)
             for _ in range(200):  # Go: 1000
                 c.Write(b)
@@ -514,42 +495,38 @@ def test_TestReadWriteProlongedTimeout() -> None:
 
 def test_TestReadWriteDeadlineRace() -> None:
     N = 50  # Go's short mode
-    ln = newLocalListener("tcp")
-    try:
-        with rawnet.Dial(*_addr(ln)) as c:
+    with localConn() as c:
 
-            def setter() -> None:
-                for _ in range(N):
-                    try:
-                        c.SetReadDeadline(time.time() + 2e-6)
-                        c.SetWriteDeadline(time.time() + 2e-6)
-                    except OSError as e:
-                        perr = parseCommonError(e)
-                        assert perr is None, perr
-                        break
-                    rawnet.Sleep(2e-6)  # Go: <-tic.C of a 2µs ticker
+        def setter() -> None:
+            for _ in range(N):
+                try:
+                    c.SetReadDeadline(time.time() + 2e-6)
+                    c.SetWriteDeadline(time.time() + 2e-6)
+                except OSError as e:
+                    perr = parseCommonError(e)
+                    assert perr is None, perr
+                    break
+                rawnet.Sleep(2e-6)  # Go: <-tic.C of a 2µs ticker
 
-            def reader() -> None:
-                b = bytearray(1)
-                for _ in range(N):
-                    try:
-                        c.Read(b)
-                    except (OSError, EOFError):
-                        pass  # ignore possible timeout errors
+        def reader() -> None:
+            b = bytearray(1)
+            for _ in range(N):
+                try:
+                    c.Read(b)
+                except (OSError, EOFError):
+                    pass  # ignore possible timeout errors
 
-            def writer() -> None:
-                b = bytes(1)
-                for _ in range(N):
-                    try:
-                        c.Write(b)
-                    except OSError:
-                        pass  # ignore possible timeout errors
+        def writer() -> None:
+            b = bytes(1)
+            for _ in range(N):
+                try:
+                    c.Write(b)
+                except OSError:
+                    pass  # ignore possible timeout errors
 
-            rs = [goresult(setter), goresult(reader), goresult(writer)]
-            for r in rs:  # wait for the tester goroutines to stop
-                r.wait()
-    finally:
-        ln.Close()
+        rs = [goresult(setter), goresult(reader), goresult(writer)]
+        for r in rs:  # wait for the tester goroutines to stop
+            r.wait()
 
 
 def test_TestConcurrentSetDeadline() -> None:
@@ -562,7 +539,7 @@ def test_TestConcurrentSetDeadline() -> None:
     cs: list[rawnet.TCPConn] = []
     try:
         for _ in range(conns):
-            cs.append(rawnet.Dial(*_addr(ln)))
+            cs.append(dialListener(ln))
         now = time.time()
         errors: list[BaseException] = []
 
@@ -594,10 +571,8 @@ def test_TestConcurrentSetDeadline() -> None:
 def test_deadline_expiry_is_sticky_until_cleared() -> None:
     # An expired read deadline fails every Read at once, even with data waiting,
     # until the deadline is cleared or moved; then the buffered data is returned.
-    ln = newLocalListener("tcp")
-    try:
-        c = rawnet.Dial(*_addr(ln))
-        s = ln.Accept()
+    with newLocalListener("tcp") as ln:
+        c, s = dialAccept(ln)
         with c, s:
             c.Write(b"hello")
             s.SetReadDeadline(time.time() - 1)
@@ -611,39 +586,29 @@ def test_deadline_expiry_is_sticky_until_cleared() -> None:
             s.SetReadDeadline(time.time() + 3600)  # moved to the future
             c.Write(b"again")
             assert s.Read(b) == 5 and bytes(b) == b"again"
-    finally:
-        ln.Close()
 
 
 def test_deadline_accepts_datetime() -> None:
     # A deadline may be a datetime (Go's time.Time); naive means local time.
-    ln = newLocalListener("tcp")
-    try:
-        with rawnet.Dial(*_addr(ln)) as c:
-            c.SetReadDeadline(datetime.datetime.now() + datetime.timedelta(milliseconds=20))
-            t0 = time.monotonic()
-            with pytest.raises(rawnet.ErrDeadlineExceeded):
-                c.Read(bytearray(1))
-            assert time.monotonic() - t0 >= 0.015
-            c.SetReadDeadline(datetime.datetime.now(datetime.UTC) - datetime.timedelta(1))
-            with pytest.raises(rawnet.ErrDeadlineExceeded):
-                c.Read(bytearray(1))
-    finally:
-        ln.Close()
+    with localConn() as c:
+        c.SetReadDeadline(datetime.datetime.now() + datetime.timedelta(milliseconds=20))
+        t0 = time.monotonic()
+        with pytest.raises(rawnet.ErrDeadlineExceeded):
+            c.Read(bytearray(1))
+        assert time.monotonic() - t0 >= 0.015
+        c.SetReadDeadline(datetime.datetime.now(datetime.UTC) - datetime.timedelta(1))
+        with pytest.raises(rawnet.ErrDeadlineExceeded):
+            c.Read(bytearray(1))
 
 
 def test_write_timeout_reports_bytes_written() -> None:
     # A large Write that times out part-way reports how much it wrote (Go returns
     # n > 0 with the timeout error); nobody reads the other end.
-    ln = newLocalListener("tcp")
-    try:
-        with rawnet.Dial(*_addr(ln)) as c:
-            c.SetWriteDeadline(time.time() + 0.05)
-            data = bytes(64 << 20)  # far more than loopback buffers hold
-            with pytest.raises(rawnet.ErrDeadlineExceeded) as ei:
-                c.Write(data)
-            n = getattr(ei.value, "n", None)
-            assert isinstance(n, int) and 0 < n < len(data), n
-            assert parseWriteError(ei.value) is None
-    finally:
-        ln.Close()
+    with localConn() as c:
+        c.SetWriteDeadline(time.time() + 0.05)
+        data = bytes(64 << 20)  # far more than loopback buffers hold
+        with pytest.raises(rawnet.ErrDeadlineExceeded) as ei:
+            c.Write(data)
+        n = getattr(ei.value, "n", None)
+        assert isinstance(n, int) and 0 < n < len(data), n
+        assert parseWriteError(ei.value) is None
