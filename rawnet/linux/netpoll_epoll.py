@@ -76,6 +76,24 @@ def netpollinit() -> None:
     netpollEventFd = efd
 
 
+def netpollAfterForkInChild() -> None:
+    """In a child made by os.fork (no Go twin: Go never forks without exec; see
+    runtime/fork.py): make an epoll instance and an eventfd of the child's own.
+
+    fork(2) gives the child copies of the fds, and they name the very same epoll
+    instance and eventfd as the parent's: an epoll_pwait in the child would take the
+    parent's events, and a netpollBreak would wake the parent. Closing the child's
+    copies leaves the parent's instance alive and untouched (the kernel frees it when
+    its last fd is closed). The caller registers the child's fds again."""
+    global epfd, netpollEventFd
+    sc.Close(epfd)
+    sc.Close(netpollEventFd)
+    # A break the parent had in flight set the flag; it was for the parent's eventfd,
+    # and left set it would keep the child's netpollBreak from ever writing.
+    netpollWakeSig.Store(0)
+    netpollinit()
+
+
 # Go: src/runtime/netpoll_epoll.go netpollIsPollDescriptor
 def netpollIsPollDescriptor(fd: int) -> bool:
     return fd == epfd or fd == netpollEventFd

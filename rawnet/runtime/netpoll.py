@@ -226,6 +226,10 @@ class Poller(Protocol):
     def netpollIsPollDescriptor(self, fd: int) -> bool:
         """Whether fd is one of the poller's own."""
 
+    def netpollAfterForkInChild(self) -> None:
+        """In a child made by os.fork (no Go twin, see fork.py): let go of the poller
+        shared with the parent and make a new, empty one."""
+
 
 # The pollers rawnet has, as Go has one per OS family (netpoll_epoll.go,
 # netpoll_kqueue.go, netpoll_aix.go). Go picks one at build time; rawnet picks one

@@ -87,6 +87,27 @@ def netpollinit() -> None:
     pds = [None]
 
 
+def netpollAfterForkInChild() -> None:
+    """In a child made by os.fork (no Go twin: Go never forks without exec; see
+    fork.py): make a wake-up pipe and arrays of the child's own.
+
+    The arrays are the child's memory already, but its copies of the pipe's fds are
+    the parent's pipe: a netpollBreak would wake the parent. Closing them closes
+    nothing in the parent. The locks are made anew: a poller thread that did not
+    survive the fork holds mtxset for as long as it sleeps in poll(2). The caller
+    registers (and arms) the child's fds again."""
+    global mtxpoll, mtxset, pendingUpdates
+    mtxpoll = threading.Lock()
+    mtxset = threading.Lock()
+    sc.Close(rdwake)
+    sc.Close(wrwake)
+    pendingUpdates = 0
+    # Set by a break in flight for the parent's pipe; left set, it would keep the
+    # child's netpollBreak from ever writing.
+    netpollWakeSig.Store(0)
+    netpollinit()
+
+
 # Go: src/runtime/netpoll_aix.go netpollIsPollDescriptor
 def netpollIsPollDescriptor(fd: int) -> bool:
     return fd == rdwake or fd == wrwake
