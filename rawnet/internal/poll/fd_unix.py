@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from ... import time
 from ...io import EOF, ErrUnexpectedEOF
 from ...runtime.sema import Sema, semacquire, semrelease
 from ...sys import syscall_linux as sc
@@ -354,15 +355,15 @@ class FD:
             raise Errno(-r)
 
     # Go: src/internal/poll/fd_poll_runtime.go FD.SetDeadline
-    def SetDeadline(self, t: Any) -> None:
+    def SetDeadline(self, t: time.Time) -> None:
         setDeadlineImpl(self, t, modeRW)
 
     # Go: src/internal/poll/fd_poll_runtime.go FD.SetReadDeadline
-    def SetReadDeadline(self, t: Any) -> None:
+    def SetReadDeadline(self, t: time.Time) -> None:
         setDeadlineImpl(self, t, modeR)
 
     # Go: src/internal/poll/fd_poll_runtime.go FD.SetWriteDeadline
-    def SetWriteDeadline(self, t: Any) -> None:
+    def SetWriteDeadline(self, t: time.Time) -> None:
         setDeadlineImpl(self, t, modeW)
 
 
