@@ -12,6 +12,7 @@ import sys
 
 import rawnet
 from rawnet.os.signal import Notify
+from rawnet.runtime import trace as runtime_trace
 from rawnet.runtime.traceback import InstallSIGQUIT
 
 
@@ -87,7 +88,8 @@ def echo(addr: str) -> int:
 
 def trace(args: argparse.Namespace) -> int:
     """Run a script the way ``strace`` runs a program, with rawnet's tracer on."""
-    from rawnet import strace
+    from rawnet import strace  # the tracer is imported only when it is used
+
 
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
@@ -97,8 +99,6 @@ def trace(args: argparse.Namespace) -> int:
         follow=args.f, timestamps=args.t, syscall_times=args.T, decode_fds=args.y,
         strsize=args.s, trace=strace.trace_expr(args.e), output=args.o)
     strace.stop_trace()  # one started by RAWNET_TRACE at import
-    from rawnet.runtime import trace as runtime_trace
-
     if args.runtime:
         runtime_trace.start(args.runtime)
     sys.argv = command
