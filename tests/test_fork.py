@@ -42,7 +42,12 @@ from rawnet.runtime import netpoll, proc, time, trace
 from rawnet.sys import gate
 from rawnet.sys import syscall_linux as sc
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [
+    pytest.mark.timeout(60),
+    # Python 3.12+ warns on every fork of a process with threads; forking with threads
+    # alive (pytest's, the tests' own pollers) is what these tests are about.
+    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
+]
 
 kb = test_pollers.kb  # the kqueue backend over a fake kqueue library (a fixture)
 
