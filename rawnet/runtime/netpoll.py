@@ -31,9 +31,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from mypy_extensions import mypyc_attr
-
 from . import atomic, proc, time
+from .error import PollerError
 from .tagptr import taggedPointerBits
 
 if TYPE_CHECKING:
@@ -236,13 +235,6 @@ class Poller(Protocol):
 # when the poller is first needed: the best one for the OS, or RAWNET_POLLER.
 pollers: Final = ("epoll", "kqueue", "poll")
 _kqueueOSes: Final = ("darwin", "freebsd", "netbsd", "openbsd", "dragonfly")
-
-
-# Not a native class in the mypyc build (tools/mypyc_build.py): mypyc compiles no
-# subclass of RuntimeError.
-@mypyc_attr(native_class=False)
-class PollerError(RuntimeError):
-    """RAWNET_POLLER names no poller, or one this system cannot provide."""
 
 
 def defaultPoller(platform: str) -> str:

@@ -44,9 +44,9 @@ from typing import Any, Final
 
 import greenlet as _greenlet
 from greenlet import greenlet
-from mypy_extensions import mypyc_attr
 
 from . import netpoll, time, trace
+from .error import Throw
 
 # G status values (Go: src/runtime/runtime2.go _Grunnable and friends).
 _Grunnable: Final = 1
@@ -58,14 +58,6 @@ _Gdead: Final = 6
 _Prunning: Final = 0
 _Ppolling: Final = 1  # blocked in netpoll; woken by netpollBreak
 _Psleeping: Final = 2  # asleep on its note; woken by notewakeup
-
-
-# Not a native class in the mypyc build (tools/mypyc_build.py): mypyc compiles no
-# subclass of SystemError.
-@mypyc_attr(native_class=False)
-class Throw(SystemError):
-    """Go's ``throw``: a fatal runtime invariant violation. Go kills the process; here it
-    raises, so that a test can see it."""
 
 
 # Go: src/runtime/panic.go throw

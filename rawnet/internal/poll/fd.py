@@ -79,3 +79,12 @@ def consume(v: list[memoryview], n: int) -> None:
             return
         n -= ln0
         del v[0]
+
+
+# Defined here, not in fd_mutex.py, which tools/mypyc_build.py compiles: mypyc makes
+# native classes of a compiled module's classes, and a native class cannot subclass
+# RuntimeError. fd_mutex.py imports it, so ``fd_mutex.fdMutexPanic`` still names it.
+class fdMutexPanic(RuntimeError):
+    """Go's ``panic(...)`` in fd_mutex.go: a reference or lock released that was not
+    held (``"inconsistent poll.fdMutex"``), or a 20-bit counter overflowing
+    (``overflowMsg``). Both mean a bug in the caller, not an I/O error."""

@@ -64,18 +64,17 @@ Write, about 5% of the echo server's speed (bench/README.md). A free-threaded bu
 no such guarantee and calls ``CompareAndSwap``.
 ``rsema``/``wsema`` are Go ``uint32`` words used as runtime semaphores; here they are
 :class:`rawnet.runtime.sema.Sema` objects. Go's ``panic(string)`` becomes
-:class:`fdMutexPanic`, whose ``str()`` is Go's panic text.
+:class:`~rawnet.internal.poll.fd.fdMutexPanic`, whose ``str()`` is Go's panic text.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from mypy_extensions import mypyc_attr
-
 from ...runtime import atomic
 from ...runtime.atomic import gilProtected
 from ...runtime.sema import Sema, semacquire, semrelease
+from .fd import fdMutexPanic
 
 # fdMutex.state layout; see the module docstring for the picture. Mind the
 # parentheses: Go's ``1<<20 - 1`` is (1<<20)-1, because Go's << binds tighter than -,
@@ -93,15 +92,6 @@ mutexWMask: Final = ((1 << 20) - 1) << 43
 overflowMsg: Final = "too many concurrent operations on a single file or socket (max 1048575)"
 
 inconsistentMsg: Final = "inconsistent poll.fdMutex"
-
-
-# Not a native class in the mypyc build (tools/mypyc_build.py): mypyc compiles no
-# subclass of RuntimeError.
-@mypyc_attr(native_class=False)
-class fdMutexPanic(RuntimeError):
-    """Go's ``panic(...)`` in fd_mutex.go: a reference or lock released that was not
-    held (``"inconsistent poll.fdMutex"``), or a 20-bit counter overflowing
-    (``overflowMsg``). Both mean a bug in the caller, not an I/O error."""
 
 
 # Go: src/internal/poll/fd_mutex.go runtime_Semacquire
