@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -262,8 +263,27 @@ def Write(fd: int, p: Any) -> int:
     return syscall(_write if n <= maxInt else _writeChecked, fd, rbuf(p), n)
 
 
-def Writev(fd: int, iovecs: Any, n: int) -> int:
-    return syscall(_writev, fd, iovecs, n)
+# writev(2), as golang.org/x/sys/unix's Writev (Go's syscall package has none; gnet
+# calls x/sys's).
+def Writev(fd: int, bufs: Sequence[Any]) -> int:
+    """Write the buffers of bufs, in order, with one writev(2); returns the count
+    written (possibly short) or -errno. Each buffer is passed in place: a bytes object
+    as its own bytes, a writable buffer through a ctypes view of it (a read-only view
+    is copied once)."""
+    iov = (iovec * len(bufs))()
+    keep = []  # the ctypes views must outlive the call
+    for i, b in enumerate(bufs):
+        arg = rbuf(b)
+        keep.append(arg)
+        iov[i].iov_base = ctypes.cast(arg, c_void_p).value
+        iov[i].iov_len = len(b)
+    return syscall(_writev, fd, iov, len(bufs))
+
+
+# fcntl(F_DUPFD_CLOEXEC): a duplicate of fd, close-on-exec, as Go's internal/poll
+# dupCloseOnExec makes one.
+def DupCloseOnExec(fd: int) -> int:
+    return Fcntl(fd, c.F_DUPFD_CLOEXEC, 0)
 
 
 # Go: src/syscall/zsyscall_linux_amd64.go Close

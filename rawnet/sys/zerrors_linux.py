@@ -29,6 +29,7 @@ SO_SNDBUF: Final = 7
 SO_RCVBUF: Final = 8
 SO_KEEPALIVE: Final = 9
 SO_LINGER: Final = 13
+SO_REUSEPORT: Final = 15
 TCP_NODELAY: Final = 1
 TCP_KEEPIDLE: Final = 4
 TCP_KEEPINTVL: Final = 5
@@ -49,6 +50,7 @@ F_GETFD: Final = 1
 F_SETFD: Final = 2
 F_GETFL: Final = 3
 F_SETFL: Final = 4
+F_DUPFD_CLOEXEC: Final = 1030
 FD_CLOEXEC: Final = 1
 
 # epoll and eventfd (Go: src/internal/runtime/syscall/defs_linux.go).
