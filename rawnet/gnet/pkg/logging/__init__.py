@@ -1,0 +1,1 @@
+"""gnet's logging interface (gnet v2.10.0: pkg/logging/)."""
