@@ -1,4 +1,5 @@
 """``python -m rawnet echo [ADDR]``: the echo server of the README, Go's shape in Python.
+``python -m rawnet gnet-echo [ADDR]``: the same echo server on gnet's engine (rawnet.gnet).
 ``python -m rawnet trace [strace options] -- script.py args...``: run a Python program
 with rawnet's strace-format syscall tracer on (see docs/debugging.md)."""
 
@@ -11,6 +12,7 @@ import signal
 import sys
 
 import rawnet
+from rawnet.gnet import echo as gnet_echo
 from rawnet.os.signal import Notify
 from rawnet.runtime import trace as runtime_trace
 from rawnet.runtime.traceback import InstallSIGQUIT
@@ -124,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     p_echo = sub.add_parser("echo", help="run the echo server until Ctrl-C or SIGTERM")
     p_echo.add_argument("addr", nargs="?", default=":8888", help="host:port (default :8888)")
+    p_gnet = sub.add_parser("gnet-echo", help="the echo server on gnet's engine (rawnet.gnet)")
+    p_gnet.add_argument("addr", nargs="?", default=":8888",
+                        help="host:port or tcp://host:port (default :8888)")
     p_trace = sub.add_parser(
         "trace", help="run a Python script with the strace-format syscall tracer on",
         description="Print every syscall rawnet makes as strace prints it (to stderr, or "
@@ -144,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cmd == "trace":
         return trace(args)
+    if args.cmd == "gnet-echo":
+        return gnet_echo.main(args.addr)
     try:
         return echo(args.addr)
     except rawnet.OpError as e:
