@@ -9,7 +9,7 @@ gnet the way rawnet.net mirrors Go's net: one module per gnet file, gnet's names
 collects them into docs/gnet-map.md). Each module's docstring names the gnet tag it was
 read against.
 
-What exists so far (docs/gnet.md): the buffers a connection keeps (``pkg.buffer``), the
-pools behind them (``pkg.pool``) and the frame codecs of gnet v1 (``codec``). The
-engine, its event loops and ``Conn`` come later.
+What exists (docs/gnet.md): the engine over TCP (``gnet.Run``, its event loops, poller
+and ``Conn``), the buffers a connection keeps (``pkg.buffer``), the pools behind them
+(``pkg.pool``) and the frame codecs of gnet v1 (``codec``).
 """
