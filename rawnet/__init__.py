@@ -14,6 +14,9 @@ The layers mirror Go's tree: rawnet.net (Go's net) -> rawnet.internal.poll
 
 import os as _os
 
+# First: which build runs, compiled or pure Python (RAWNET_PURE=1), holds for every
+# import after this one (rawnet/_build.py).
+from . import _build  # noqa: F401
 from .internal.poll.fd import DeadlineExceededError, ErrNetClosing
 from .io import EOF, ErrUnexpectedEOF
 from .net import (

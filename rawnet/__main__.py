@@ -1,7 +1,9 @@
 """``python -m rawnet echo [ADDR]``: the echo server of the README, Go's shape in Python.
 ``python -m rawnet gnet-echo [ADDR]``: the same echo server on gnet's engine (rawnet.gnet).
 ``python -m rawnet trace [strace options] -- script.py args...``: run a Python program
-with rawnet's strace-format syscall tracer on (see docs/debugging.md)."""
+with rawnet's strace-format syscall tracer on (see docs/debugging.md).
+``python -m rawnet version`` (or ``--version``): the version, and which build runs and
+why: compiled by mypyc, or pure Python (rawnet/_build.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import signal
 import sys
 
 import rawnet
+from rawnet import _build
 from rawnet.gnet import echo as gnet_echo
 from rawnet.os.signal import Notify
 from rawnet.runtime import trace as runtime_trace
@@ -123,7 +126,9 @@ def trace(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rawnet", description=__doc__)
+    parser.add_argument("--version", action="version", version=_build.version())
     sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("version", help="print the version and which build runs (compiled or not)")
     p_echo = sub.add_parser("echo", help="run the echo server until Ctrl-C or SIGTERM")
     p_echo.add_argument("addr", nargs="?", default=":8888", help="host:port (default :8888)")
     p_gnet = sub.add_parser("gnet-echo", help="the echo server on gnet's engine (rawnet.gnet)")
@@ -147,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
                          help="also record a runtime trace (rawnet.runtime.trace) to OUT.json")
     p_trace.add_argument("command", nargs=argparse.REMAINDER, help="script.py and its args")
     args = parser.parse_args(argv)
+    if args.cmd == "version":
+        print(_build.version())
+        return 0
     if args.cmd == "trace":
         return trace(args)
     if args.cmd == "gnet-echo":

@@ -1,4 +1,6 @@
-"""Build rawnet with its hot path compiled by mypyc, into a directory of its own.
+"""Compile rawnet's hot path with mypyc: what ``pip install`` does by default
+(setup.py calls :func:`extensions` and :func:`write_record`), and, run as a script, a
+compiled copy of a tree in a directory of its own:
 
     python3 tools/mypyc_build.py DIR   # then: PYTHONPATH=DIR python3 -P -m rawnet echo :8888
 
@@ -12,20 +14,24 @@ module global. Go's ``const`` blocks are ``typing.Final`` here, which mypyc comp
 as constants. Nothing in the syscall sequence changes, and the tests run against this
 build too (``.ci/run``).
 
-Why a separate directory, not ``pip install -e``: an extension module next to its
-``.py`` is imported in its place, so a compiled build in the source tree would
-silently shadow every later edit. DIR gets a copy of the package with the extensions
-beside it; the checkout stays pure Python. ``RAWNET_MYPYC=1 pip install .`` builds the
-same extensions into a wheel (setup.py, tools/build_backend.py).
+Every build leaves a record, rawnet/_build.json, with a hash of each source the
+compiled code was made from; rawnet/_build.py loads the modules from source instead
+of their extensions when one has changed since, or with RAWNET_PURE=1.
 
 Only the modules on the path of a Read or Write are compiled (the list below); the
 rest (dialing, address parsing, the strace-style tracer, ``conn`` and the error types)
 run as ordinary Python. Needs mypy (the ``test`` or ``bench`` extra) and a C compiler.
+The compiled modules share one extension, ``rawnet/_mypyc__mypyc*.so`` (GROUP), inside
+the package, so that an editable install finds it where it finds the package.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import hashlib
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -52,6 +58,26 @@ COMPILED = [
     "rawnet/runtime/atomic.py",
     "rawnet/runtime/trace.py",
 ]
+GROUP = "rawnet._mypyc"  # the shared library: rawnet/_mypyc__mypyc.<EXT_SUFFIX>
+RECORD = "rawnet/_build.json"  # read by rawnet/_build.py
+
+
+def cannot_compile(mode: str) -> tuple[str, str] | None:
+    """Why setup.py builds pure Python, as (record's build, reason), or None to compile.
+    mode is RAWNET_MYPYC: "0" asks for pure Python, "1" for the compiled build or an
+    error, "" for the compiled build when it can be made (setup.py catches a missing
+    C compiler later, when it compiles)."""
+    if mode == "0":
+        return ("pure", "RAWNET_MYPYC=0 at install time")
+    if mode == "1":
+        return None  # extensions() and the compiler fail loudly if they must
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return ("fallback", "a free-threaded Python (rawnet/runtime/atomic.py)")
+    if importlib.util.find_spec("mypyc") is None:
+        # pip's first pass, asking for the build requirements (then it does not matter),
+        # or --no-build-isolation without mypy.
+        return ("fallback", "mypy was not installed in the build environment")
+    return None
 
 
 def refuse_free_threaded() -> None:
@@ -63,12 +89,64 @@ def refuse_free_threaded() -> None:
 
 def extensions() -> list[Any]:
     """The C extensions for COMPILED, whose paths are relative to the current directory
-    (module names are derived from them). Also what setup.py builds with RAWNET_MYPYC=1."""
+    (module names are derived from them): what setup.py builds."""
     refuse_free_threaded()
     from mypyc.build import mypycify  # imported late: only this tool needs mypy
 
     # mypy reads its settings (strict, the greenlet override) from this checkout.
-    return mypycify(["--config-file", str(ROOT / "pyproject.toml"), *COMPILED])
+    return mypycify(["--config-file", str(ROOT / "pyproject.toml"), *COMPILED],
+                    group_name=GROUP)
+
+
+def module_name(path: str) -> str:
+    """rawnet/sys/gate.py -> rawnet.sys.gate; rawnet/sys/__init__.py -> rawnet.sys."""
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+def sources(root: Path) -> list[str]:
+    """COMPILED and every rawnet module they import, directly or not (paths relative to
+    root): what mypyc read to compile them. It compiles in the value of each Final
+    constant it reads, wherever defined, so each of these can make a build stale."""
+
+    def source(module: str) -> str | None:
+        path = module.replace(".", "/")
+        for p in (f"{path}.py", f"{path}/__init__.py"):
+            if (root / p).is_file():
+                return p
+        return None
+
+    todo, seen = list(COMPILED), set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        module = module_name(path)
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse((root / path).read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                # "from . import x" names module package.x, or a name in package.
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""),
+                                                   package)
+                names = [base, *(f"{base}.{a.name}" for a in node.names)]
+            else:
+                continue
+            todo += [p for n in names if n.split(".")[0] == "rawnet" and (p := source(n))]
+    return sorted(seen)
+
+
+def write_record(out: Path, src: Path, build: str, reason: str = "") -> None:
+    """Write out/rawnet/_build.json for rawnet/_build.py: which build this is (mypyc,
+    pure or fallback) and, for mypyc, the hash of every source it was made from, as it
+    is in src."""
+    digests = {p: hashlib.sha256((src / p).read_bytes()).hexdigest() for p in sources(src)}
+    record = {"build": build, "reason": reason,
+              "ext_suffix": sysconfig.get_config_var("EXT_SUFFIX"),
+              "modules": [module_name(p) for p in COMPILED],
+              "sources": digests if build == "mypyc" else {}}
+    (out / RECORD).write_text(json.dumps(record, indent=1) + "\n")
 
 
 def build(out: Path, src: Path = ROOT) -> None:
@@ -79,7 +157,7 @@ def build(out: Path, src: Path = ROOT) -> None:
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(src / "rawnet", out / "rawnet",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so", "_build.json"))
     cwd = os.getcwd()
     os.chdir(out)
     try:
@@ -88,6 +166,7 @@ def build(out: Path, src: Path = ROOT) -> None:
     finally:
         os.chdir(cwd)
     shutil.rmtree(out / "build")
+    write_record(out, out, "mypyc")
     check_loads(out)
 
 
