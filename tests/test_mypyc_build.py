@@ -1,7 +1,7 @@
 """tools/mypyc_build.py and tools/build_backend.py: what is compiled exists, a build that
 cannot be made correct is refused before anything is written, and pip is asked for mypy
-only for the compiled wheel. (CI runs the whole suite against the compiled build and
-builds the compiled wheel; see .ci/run.)"""
+unless RAWNET_MYPYC=0 asks for pure Python. (tests/test_build_default.py builds and
+runs the compiled build; CI runs the whole suite against it, see .ci/run.)"""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_every_compiled_module_is_in_the_package() -> None:
 
 def test_a_copy_without_its_extensions_is_refused(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "rawnet", tmp_path / "rawnet",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so", "_build.json"))
     with pytest.raises(SystemExit, match="does not load its extensions"):
         mypyc_build.check_loads(tmp_path)
 
@@ -44,25 +44,32 @@ def test_free_threaded_python_is_refused_before_any_copy(
     assert not out.exists()
 
 
-def test_build_backend_adds_mypy_only_for_the_compiled_build(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("hook", ["wheel", "editable"])
+def test_build_backend_adds_mypy_unless_pure_python_is_asked_for(
+    monkeypatch: pytest.MonkeyPatch, hook: str
 ) -> None:
     import build_backend
 
     # setuptools' own answer stubbed: the real one runs setup.py, a compile with mypy here.
-    monkeypatch.setattr(build_backend._setuptools, "get_requires_for_build_wheel",
+    monkeypatch.setattr(build_backend._setuptools, f"get_requires_for_build_{hook}",
                         lambda config_settings=None: ["wheel"])
+    get_requires = getattr(build_backend, f"get_requires_for_build_{hook}")
     monkeypatch.delenv("RAWNET_MYPYC", raising=False)
-    assert build_backend.get_requires_for_build_wheel() == ["wheel"]
+    assert get_requires() == ["wheel", "mypy>=1.10"]
     monkeypatch.setenv("RAWNET_MYPYC", "1")
-    assert build_backend.get_requires_for_build_wheel() == ["wheel", "mypy>=1.10"]
+    assert get_requires() == ["wheel", "mypy>=1.10"]
+    monkeypatch.setenv("RAWNET_MYPYC", "0")
+    assert get_requires() == ["wheel"]
 
 
-def test_build_backend_refuses_a_compiled_editable_install(
+def test_build_backend_insists_on_mypy_only_when_told_to(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import build_backend
 
+    monkeypatch.setattr(build_backend.importlib.util, "find_spec", lambda name: None)
     monkeypatch.setenv("RAWNET_MYPYC", "1")
-    with pytest.raises(SystemExit, match="editable"):
-        build_backend.get_requires_for_build_editable()
+    with pytest.raises(SystemExit, match="mypy is not installed"):
+        build_backend.build_editable("/nonexistent")
+    monkeypatch.setenv("RAWNET_MYPYC", "")
+    build_backend._insist_on_mypy()  # setup.py falls back to pure Python instead
