@@ -20,7 +20,7 @@ put first on ``sys.meta_path`` loads each module of the group from its ``.py``, 
 the extension modules beside them are never imported.
 
 Why the whole group, never one module: mypyc builds the modules into one shared
-library (``rawnet/_mypyc__mypyc*.so``) and links them to each other in C. A compiled
+library (``rawnet__mypyc*.so``, beside the package) and links them to each other in C. A compiled
 module calls a group-mate's functions directly and imports it itself, without asking
 ``sys.meta_path``, so a finder cannot swap one of them for its source: the compiled
 copy would be initialised and used anyway, next to an interpreted one with its own
@@ -30,7 +30,6 @@ globals (the scheduler's state, say).
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -38,12 +37,13 @@ import sys
 import sysconfig
 from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
-from pathlib import Path
 from types import ModuleType
 from typing import TypedDict
 
-PACKAGE = Path(__file__).resolve().parent  # the rawnet directory
-RECORD = PACKAGE / "_build.json"
+# os.path, not pathlib: pathlib imports urllib.parse and ipaddress, and a program using
+# rawnet loads none of the stdlib's networking (tests/test_imports.py).
+PACKAGE = os.path.dirname(os.path.abspath(__file__))  # the rawnet directory
+RECORD = os.path.join(PACKAGE, "_build.json")
 
 
 class Record(TypedDict):
@@ -61,14 +61,17 @@ class Build:
     warning: str  # printed once at import when not empty: a build the user did not ask for
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def sha256(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def changed(sources: dict[str, str]) -> list[str]:
     """The recorded sources (paths relative to the package's parent) that differ now."""
+    root = os.path.dirname(PACKAGE)
     return [p for p, digest in sources.items()
-            if not (PACKAGE.parent / p).is_file() or sha256(PACKAGE.parent / p) != digest]
+            if not os.path.isfile(os.path.join(root, p))
+            or sha256(os.path.join(root, p)) != digest]
 
 
 def decide(record: Record | None, pure: str) -> Build:
@@ -96,9 +99,10 @@ def decide(record: Record | None, pure: str) -> Build:
 
 
 def read_record() -> Record | None:
-    if not RECORD.is_file():
+    if not os.path.isfile(RECORD):
         return None
-    record: Record = json.loads(RECORD.read_text())
+    with open(RECORD) as f:
+        record: Record = json.load(f)
     return record
 
 
@@ -113,12 +117,16 @@ class SourceFinder:
                   target: ModuleType | None = None) -> ModuleSpec | None:
         if name not in self.modules:
             return None
-        source = PACKAGE.joinpath(*name.split(".")[1:]).with_suffix(".py")
+        source = os.path.join(PACKAGE, *name.split(".")[1:]) + ".py"
         return importlib.util.spec_from_file_location(name, source)
 
 
 def version() -> str:
     """`python -m rawnet version`'s line: the version and which build runs, and why."""
+    # Imported here, when asked: importlib.metadata imports email.utils, which imports
+    # socket, and a program using rawnet loads none of the stdlib's networking.
+    import importlib.metadata
+
     try:
         v = importlib.metadata.version("rawnet")
     except importlib.metadata.PackageNotFoundError:

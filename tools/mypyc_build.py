@@ -21,8 +21,8 @@ of their extensions when one has changed since, or with RAWNET_PURE=1.
 Only the modules on the path of a Read or Write are compiled (the list below); the
 rest (dialing, address parsing, the strace-style tracer, ``conn`` and the error types)
 run as ordinary Python. Needs mypy (the ``test`` or ``bench`` extra) and a C compiler.
-The compiled modules share one extension, ``rawnet/_mypyc__mypyc*.so`` (GROUP), inside
-the package, so that an editable install finds it where it finds the package.
+The compiled modules share one extension, ``rawnet__mypyc*.so`` (GROUP), beside the
+package: mypyc gives a group inside a package wrong ``__file__`` paths (rawnet/rawnet/...).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ COMPILED = [
     "rawnet/runtime/atomic.py",
     "rawnet/runtime/trace.py",
 ]
-GROUP = "rawnet._mypyc"  # the shared library: rawnet/_mypyc__mypyc.<EXT_SUFFIX>
+GROUP = "rawnet"  # the shared library: rawnet__mypyc.<EXT_SUFFIX>
 RECORD = "rawnet/_build.json"  # read by rawnet/_build.py
 
 
@@ -69,14 +69,14 @@ def cannot_compile(mode: str) -> tuple[str, str] | None:
     C compiler later, when it compiles)."""
     if mode == "0":
         return ("pure", "RAWNET_MYPYC=0 at install time")
+    if importlib.util.find_spec("mypyc") is None:
+        # pip's first pass, asking for the build requirements (then it does not matter),
+        # or --no-build-isolation without mypy (which build_backend refuses with "1").
+        return ("fallback", "mypy was not installed in the build environment")
     if mode == "1":
         return None  # extensions() and the compiler fail loudly if they must
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
         return ("fallback", "a free-threaded Python (rawnet/runtime/atomic.py)")
-    if importlib.util.find_spec("mypyc") is None:
-        # pip's first pass, asking for the build requirements (then it does not matter),
-        # or --no-build-isolation without mypy.
-        return ("fallback", "mypy was not installed in the build environment")
     return None
 
 
@@ -175,7 +175,8 @@ def check_loads(out: Path) -> None:
     checkout, off sys.path), rawnet's runtime must come from an extension module."""
     where = subprocess.run(
         [sys.executable, "-P", "-c", "import rawnet.runtime.proc as m; print(m.__file__)"],
-        env={**os.environ, "PYTHONPATH": str(out)}, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(out), "RAWNET_PURE": ""},
+        capture_output=True, text=True,
     ).stdout.strip()
     if not where.endswith(".so"):
         raise SystemExit(f"mypyc_build: {out} does not load its extensions ({where!r})")
