@@ -9,6 +9,7 @@ import ctypes
 import errno
 import importlib.util
 import os
+import socket  # an independent peer: tests may use it, rawnet may not
 import sys
 import threading
 import types
@@ -24,6 +25,7 @@ from rawnet.runtime import proc, tagptr
 from rawnet.runtime.nbpipe import nonblockingPipe
 from rawnet.sys import gate
 from rawnet.sys import syscall_linux as sc
+from rawnet.sys.zerrors_linux import SO_ERROR, SOL_SOCKET
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -438,7 +440,8 @@ def test_epoll_wait_failure_prints_and_throws_as_Go(
 # The kqueue backend, against a fake kqueue library: the backend's Python is the one
 # that runs on darwin and the BSDs, with each OS's kevent layout and constants.
 
-KQ_MODULES = ("rawnet.bsd.kqueue", "rawnet.bsd.netpoll_kqueue",
+# libkqueue too: a fake's gate hook and pending errors must not be the real poller's.
+KQ_MODULES = ("rawnet.bsd.kqueue", "rawnet.bsd.libkqueue", "rawnet.bsd.netpoll_kqueue",
               "rawnet.bsd.netpoll_kqueue_event", "rawnet.bsd.netpoll_kqueue_pipe")
 
 
@@ -483,7 +486,8 @@ class FakeKqueue:
     def __init__(self, abi: Any) -> None:
         self.abi = abi
         self.changes: list[tuple[int, int, int, int, int]] = []
-        self.pending: list[tuple[int, int, int, int]] = []  # ident, filter, flags, udata
+        # ident, filter, flags, fflags, udata
+        self.pending: list[tuple[int, int, int, int, int]] = []
         self.timeouts: list[tuple[int, int] | None] = []
         self.kq = -1
         self.errors: list[int] = []
@@ -506,11 +510,11 @@ class FakeKqueue:
                 kn[1] = udata  # an existing knote is only modified
         return 0
 
-    def fire(self, fd: int, filt: int, flags: int = 0) -> None:
+    def fire(self, fd: int, filt: int, flags: int = 0, fflags: int = 0) -> None:
         """fd became ready for filt: queue the event, if a knote watches fd's file."""
         kn = self.knotes.get((fd, filt))
         if kn is not None and kn[0] == fileOf(fd):
-            self.pending.append((fd, filt, flags, kn[1]))
+            self.pending.append((fd, filt, flags, fflags, kn[1]))
 
     def kqueue(self) -> int:
         r, w, _ = nonblockingPipe()  # any real fd will do as the kqueue
@@ -526,7 +530,7 @@ class FakeKqueue:
             self.changes.append((c.ident, c.filter, c.flags, c.fflags, c.udata))
             if c.filter == self.abi.EVFILT_USER:
                 if c.fflags & self.abi.NOTE_TRIGGER:
-                    self.pending.append((c.ident, c.filter, 0, 0))
+                    self.pending.append((c.ident, c.filter, 0, 0, 0))
                 continue
             e = self._change(c.ident, c.filter, c.flags, c.udata)
             if e != 0:
@@ -539,10 +543,16 @@ class FakeKqueue:
             ctypes.set_errno(self.errors.pop(0))
             return -1
         n = min(nevents, len(self.pending))
-        for i, (ident, filt, flags, udata) in enumerate(self.pending[:n]):
+        for i, (ident, filt, flags, fflags, udata) in enumerate(self.pending[:n]):
             events[i].ident, events[i].filter = ident, filt
-            events[i].flags, events[i].udata = flags, udata
-        del self.pending[:n]
+            events[i].flags, events[i].fflags, events[i].udata = flags, fflags, udata
+        if self.abi.name == "libkqueue":
+            # Its copy-out stops at a full list, and the epoll events it had not
+            # copied are lost (src/linux/platform.c linux_kevent_copyout): a BSD
+            # kernel keeps them for the next call.
+            self.pending.clear()
+        else:
+            del self.pending[:n]
         return n
 
 
@@ -579,6 +589,7 @@ def kb(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Itera
         nk.fake = fake
         nk.netpollinit()
         yield nk
+        nk.libkqueue.uninstall()  # netpollinit put its gate hook in for libkqueue
         sc.Close(nk.kq)
         if abi.wakeup == "pipe":
             sc.Close(nk.wake.netpollBreakRd)
@@ -599,6 +610,7 @@ def test_kqueue_init_registers_the_wakeup(kb: Any) -> None:
 
 def open_pd(kb: Any, fd: int = 77) -> rt.pollDesc:
     pd = rt.pollcache.alloc()
+    pd.fd = fd
     pd.fdseq.Store(pd.fdseq.Load() or 1)
     assert kb.netpollopen(fd, pd) == 0
     return pd
@@ -676,7 +688,7 @@ def test_kqueue_event_mapping(kb: Any, filt: str, flags: Any, r: bool, w: bool,
         pd.rg.Store(gr)
         pd.wg.Store(gw)
         fl = getattr(abi, flags) if flags else 0
-        kb.fake.pending.append((77, getattr(abi, "EVFILT_" + filt), fl, cookie(pd)))
+        kb.fake.pending.append((77, getattr(abi, "EVFILT_" + filt), fl, 0, cookie(pd)))
         got, delta = kb.netpoll(0)
         assert got == [g for g, on in ((gr, r), (gw, w)) if on] and delta == -len(got)
         assert bool(pd.info() & rt.pollEventErr) is everr
@@ -691,7 +703,7 @@ def test_kqueue_stale_event_is_dropped(kb: Any) -> None:
     g = Parked()
     pd.rg.Store(g)
     try:
-        kb.fake.pending.append((77, kb.abi.EVFILT_READ, 0, old))
+        kb.fake.pending.append((77, kb.abi.EVFILT_READ, 0, 0, old))
         assert kb.netpoll(0) == ([], 0)
         assert pd.rg.Load() is g
     finally:
@@ -702,7 +714,7 @@ def test_kqueue_break(kb: Any) -> None:
     abi, fake = kb.abi, kb.fake
     if abi.wakeup == "pipe":
         # The fake does not watch the pipe: report its readability by hand.
-        fake.pending.append((kb.wake.netpollBreakRd, abi.EVFILT_READ, 0, 0))
+        fake.pending.append((kb.wake.netpollBreakRd, abi.EVFILT_READ, 0, 0, 0))
     kb.netpollBreak()
     kb.netpollBreak()  # coalesced
     assert kb.netpollWakeSig.Load() == 1
@@ -711,7 +723,7 @@ def test_kqueue_break(kb: Any) -> None:
         assert fake.changes[-1] == (0xEE1EB9F4, abi.EVFILT_USER, abi.EV_ENABLE,
                                     abi.NOTE_TRIGGER, 0)
         assert kb.netpoll(0) == ([], 0) and kb.netpollWakeSig.Load() == 1
-        fake.pending.append((0xEE1EB9F4, abi.EVFILT_USER, 0, 0))
+        fake.pending.append((0xEE1EB9F4, abi.EVFILT_USER, 0, 0, 0))
     assert kb.netpoll(-1) == ([], 0)
     assert kb.netpollWakeSig.Load() == 0
     if abi.wakeup == "event":
@@ -735,3 +747,89 @@ def test_kqueue_timeouts_and_eintr(kb: Any) -> None:
 
     with pytest.raises(Throw, match="netpoll failed"):
         kb.netpoll(-1)
+
+
+def test_kqueue_full_event_list_loses_no_wakeup(kb: Any) -> None:
+    """More events ready than the 64 slots of one kevent() call. A BSD kernel keeps
+    the rest for the next call; libkqueue drops them (the fake does as it does), so
+    the backend makes every fd ready when the list comes back full. Before, the
+    waiters of the dropped events slept forever: test_tcp.py's 1000 concurrent echo
+    connections hung under libkqueue (issue 12, defect 6)."""
+    fake = kb.fake
+    pds = [open_pd(kb, 100 + i) for i in range(70)]
+    try:
+        gs = []
+        for pd in pds:
+            g = Parked()
+            pd.rg.Store(g)
+            gs.append(g)
+            fake.pending.append((pd.fd, kb.abi.EVFILT_READ, 0, 0, cookie(pd)))
+        woken: list[proc.G] = []
+        for _ in range(2):
+            got, delta = kb.netpoll(0)
+            assert delta == -len(got)
+            woken += got
+        assert sorted(map(id, woken)) == sorted(map(id, gs))
+    finally:
+        for pd in pds:
+            free_pd(pd)
+
+
+@pytest.fixture
+def sockpair() -> Iterator[tuple[Any, Any]]:
+    a, b = socket.socketpair()
+    a.setblocking(False)
+    with a, b:
+        yield a, b
+
+
+def test_kqueue_socket_error_in_fflags(kb: Any, sockpair: tuple[Any, Any]) -> None:
+    """An event whose fflags carry a socket error. On a BSD the socket keeps the
+    error until a call takes it; libkqueue has taken it from the kernel already
+    (its getsockopt(SO_ERROR) on EPOLLERR), so under libkqueue the backend keeps it
+    and hands it to the first getsockopt(SO_ERROR), read or write on that fd, once
+    (libkqueue.py). Before, a refused Dial waited forever for another edge and a
+    reset connection read EOF instead of ECONNRESET (issue 12, defect 6)."""
+    abi, fake = kb.abi, kb.fake
+    a, b = sockpair
+    fd = a.fileno()
+    pd = open_pd(kb, fd)
+    held = abi.name == "libkqueue"
+
+    def fail(err: int) -> None:
+        g = Parked()
+        pd.rg.Store(g)
+        fake.pending.append((fd, abi.EVFILT_READ, abi.EV_ADD | abi.EV_CLEAR | abi.EV_EOF,
+                             err, cookie(pd)))
+        assert kb.netpoll(0) == ([g], -1)
+
+    try:
+        fail(errno.ECONNREFUSED)
+        got = sc.GetsockoptInt(fd, SOL_SOCKET, SO_ERROR)
+        assert got == (0, errno.ECONNREFUSED if held else 0)
+        assert sc.GetsockoptInt(fd, SOL_SOCKET, SO_ERROR) == (0, 0)  # taken once
+
+        b.send(b"x")
+        fail(errno.ECONNRESET)
+        buf = bytearray(4)
+        assert sc.Read(fd, buf) == 1  # the queued data first
+        assert sc.Read(fd, buf) == (-errno.ECONNRESET if held else -errno.EAGAIN)
+        assert sc.Read(fd, buf) == -errno.EAGAIN
+
+        fail(errno.EPIPE)
+        assert sc.Write(fd, b"y") == (-errno.EPIPE if held else 1)
+        assert sc.Write(fd, b"y") == 1
+
+        fail(errno.EIO)  # libkqueue's fflags for a file that is not a socket: no error
+        assert sc.GetsockoptInt(fd, SOL_SOCKET, SO_ERROR) == (0, 0)
+
+        fail(errno.ECONNRESET)
+        pd.fdseq.Add(1)  # closed since (pollcache.free): the error went with the fd
+        assert sc.GetsockoptInt(fd, SOL_SOCKET, SO_ERROR) == (0, 0)
+        pd.fdseq.Add(-1)
+
+        fail(errno.ECONNRESET)
+        assert kb.netpollclose(fd) == 0  # as pollDesc.close does, before close(2)
+        assert sc.GetsockoptInt(fd, SOL_SOCKET, SO_ERROR) == (0, 0)
+    finally:
+        free_pd(pd)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..runtime import atomic, proc, tagptr
 from ..runtime.netpoll import modeR, modeW, netpollready, pollcache
 from ..sys import syscall_linux as sc
-from . import kqueue, netpoll_kqueue_event, netpoll_kqueue_pipe
+from . import kqueue, libkqueue, netpoll_kqueue_event, netpoll_kqueue_pipe
 from .kqueue import abi
 
 if TYPE_CHECKING:
@@ -73,6 +73,10 @@ wake: Wakeup = netpoll_kqueue_event if abi.wakeup == "event" else netpoll_kqueue
 
 netpollIsPollDescriptor = wake.netpollIsPollDescriptor
 
+# libkqueue takes a failed socket's error from the kernel when it reports it;
+# libkqueue.py gives it back (see there). Go has no such branch.
+onLibkqueue = abi.name == "libkqueue"
+
 
 # Go: src/runtime/netpoll_kqueue.go netpollinit
 def netpollinit() -> None:
@@ -83,6 +87,8 @@ def netpollinit() -> None:
     kq = r
     sc.CloseOnExec(kq)
     wake.addWakeupEvent(kq)
+    if onLibkqueue:
+        libkqueue.install()
 
 
 # Go: src/runtime/netpoll_kqueue.go netpollopen
@@ -112,7 +118,7 @@ def _bothFilters(fd: int, flags: int, udata: int) -> ctypes.Array[ctypes.Structu
 def netpollclose(fd: int) -> int:
     # Don't need to unregister because calling close() on fd will remove any kevents
     # that reference the descriptor.
-    if abi.name != "libkqueue":
+    if not onLibkqueue:
         return 0
     # Under libkqueue, a userspace kqueue over epoll, close() removes nothing. The
     # kernel does drop the fd from libkqueue's epoll set, but libkqueue's own record
@@ -124,6 +130,8 @@ def netpollclose(fd: int) -> int:
     # removed from the kqueue before they are closed"). So delete the filters here,
     # before the caller closes fd: afterwards the kqueue is in the state a BSD kernel
     # would leave it in. Go has no such branch; on the BSDs rawnet makes Go's calls.
+    # An error libkqueue took for fd (libkqueue.py) goes with it.
+    libkqueue.forgetSocketError(fd)
     n = kqueue.Kevent(kq, _bothFilters(fd, abi.EV_DELETE, 0), 2, None, 0, None)
     if n < 0:
         return -n
@@ -208,8 +216,14 @@ def netpoll(delay: int) -> tuple[list[G], int]:
             tag = tagptr.tag(tp_)
             if pd.fdseq.Load() != tag:
                 continue
+            if onLibkqueue and ev.fflags != 0 and ev.flags & abi.EV_EOF:
+                # The socket error is only in fflags now (libkqueue.py).
+                libkqueue.noteSocketError(fd=ev.ident, pd=pd, tag=tag, err=ev.fflags)
             pd.setEventErr(ev.flags == abi.EV_ERROR, tag)
             delta += netpollready(toRun, pd, mode)
+    if onLibkqueue and n == len(events):
+        # libkqueue drops the events that did not fit in a full list (libkqueue.py).
+        delta += libkqueue.readyAll(toRun)
     return toRun, delta
 
 
