@@ -732,7 +732,7 @@ def test_kqueue_break(kb: Any) -> None:
         assert sc.Read(kb.wake.netpollBreakRd, bytearray(1)) < 0  # drained: EAGAIN
 
 
-def test_kqueue_timeouts_and_eintr(kb: Any) -> None:
+def test_kqueue_timeouts_and_eintr(kb: Any, capsys: pytest.CaptureFixture[str]) -> None:
     fake = kb.fake
     for delay in (-1, 0, 1, 2_500_000_000, 10**18):
         kb.netpoll(delay)
@@ -743,10 +743,11 @@ def test_kqueue_timeouts_and_eintr(kb: Any) -> None:
     assert kb.netpoll(-1) == ([], 0)  # an untimed one retries
     assert len(fake.timeouts) == 9
     fake.errors = [9]  # EBADF
-    from rawnet.runtime.proc import Throw
-
-    with pytest.raises(Throw, match="netpoll failed"):
+    capsys.readouterr()
+    with pytest.raises(proc.Throw) as ei:
         kb.netpoll(-1)
+    assert str(ei.value) == "fatal error: runtime: netpoll failed"  # Go's println, throw
+    assert capsys.readouterr().err == f"runtime: kevent on fd {kb.kq} failed with 9\n"
 
 
 def test_kqueue_full_event_list_loses_no_wakeup(kb: Any) -> None:

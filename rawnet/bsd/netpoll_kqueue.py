@@ -83,7 +83,8 @@ def netpollinit() -> None:
     global kq
     r = kqueue.Kqueue()
     if r < 0:
-        proc.throw(f"runtime: netpollinit failed: kqueue failed with {-r}")
+        proc.println("runtime: kqueue failed with", -r)
+        proc.throw("runtime: netpollinit failed")
     kq = r
     sc.CloseOnExec(kq)
     wake.addWakeupEvent(kq)
@@ -181,7 +182,8 @@ def netpoll(delay: int) -> tuple[list[G], int]:
         # Ignore the ETIMEDOUT error for now (go.dev/issue/59679: some systems
         # return it from a timed kevent).
         if n != -abi.EINTR and n != -abi.ETIMEDOUT:
-            proc.throw(f"runtime: netpoll failed: kevent on fd {kq} failed with {-n}")
+            proc.println("runtime: kevent on fd", kq, "failed with", -n)
+            proc.throw("runtime: netpoll failed")
         # If a timed sleep was interrupted, just return to recalculate how long we
         # should sleep now.
         if delay > 0:

@@ -44,7 +44,8 @@ def addWakeupEvent(kq: int) -> None:
             # All changes contained in the changelist should have been applied before
             # returning EINTR. But be skeptical and retry it anyway.
             continue
-        proc.throw(f"runtime: kevent failed: kevent for EVFILT_USER failed with {-n}")
+        proc.println("runtime: kevent for EVFILT_USER failed with", -n)
+        proc.throw("runtime: kevent failed")
 
 
 # Go: src/runtime/netpoll_kqueue_event.go wakeNetpoll
@@ -56,7 +57,8 @@ def wakeNetpoll(kq: int) -> None:
             return
         if n == -abi.EINTR:
             continue  # see addWakeupEvent
-        proc.throw(f"runtime: netpollBreak write failed with {-n}")
+        proc.println("runtime: netpollBreak write failed with", -n)
+        proc.throw("runtime: netpollBreak write failed")
 
 
 # Go: src/runtime/netpoll_kqueue_event.go isWakeup
@@ -64,7 +66,8 @@ def isWakeup(ev: ctypes.Structure) -> bool:
     if ev.filter == abi.EVFILT_USER:
         if ev.ident == kqIdent:
             return True
-        proc.throw(f"runtime: netpoll: break fd ready for something unexpected: {ev.ident}")
+        proc.println("runtime: netpoll: break fd ready for", ev.ident)
+        proc.throw("runtime: netpoll: break fd ready for something unexpected")
     return False
 
 

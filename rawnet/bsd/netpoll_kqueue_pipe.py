@@ -31,14 +31,16 @@ def addWakeupEvent(kq: int) -> None:
     global netpollBreakRd, netpollBreakWr
     r, w, errno = nonblockingPipe()
     if errno != 0:
-        proc.throw(f"runtime: pipe failed with {-errno}")
+        proc.println("runtime: pipe failed with", -errno)
+        proc.throw("runtime: pipe failed")
     ev = kqueue.keventt()
     ev.ident = r
     ev.filter = abi.EVFILT_READ
     ev.flags = abi.EV_ADD
     n = kqueue.Kevent(kq, ev, 1, None, 0, None)
     if n < 0:
-        proc.throw(f"runtime: kevent failed with {-n}")
+        proc.println("runtime: kevent failed with", -n)
+        proc.throw("runtime: kevent failed")
     netpollBreakRd = r
     netpollBreakWr = w
 
@@ -51,7 +53,8 @@ def wakeNetpoll(kq: int) -> None:
             return  # EAGAIN: the pipe is full, a wake-up is pending anyway
         if n == -abi.EINTR:
             continue
-        proc.throw(f"runtime: netpollBreak write failed with {-n}")
+        proc.println("runtime: netpollBreak write failed with", -n)
+        proc.throw("runtime: netpollBreak write failed")
 
 
 # Go: src/runtime/netpoll_kqueue_pipe.go isWakeup
@@ -59,7 +62,8 @@ def isWakeup(ev: ctypes.Structure) -> bool:
     if ev.ident == netpollBreakRd:
         if ev.filter == abi.EVFILT_READ:
             return True
-        proc.throw(f"runtime: netpoll: break fd ready for something unexpected: {ev.filter}")
+        proc.println("runtime: netpoll: break fd ready for", ev.filter)
+        proc.throw("runtime: netpoll: break fd ready for something unexpected")
     return False
 
 
