@@ -329,11 +329,11 @@ def test_fork_while_another_thread_polls() -> None:
 
 def test_fork_in_a_signal_handler_while_this_thread_polls() -> None:
     # A pre-fork master that respawns workers from a signal handler: the handler runs
-    # in the main thread while it is the poller, blocked in epoll_pwait (EINTR brings
-    # it back to Python). The child is that same thread, inside netpoll: it stays the
-    # poller and polls its own instance from then on. Parent and child each accept
-    # one of two clients and answer with their pid.
-    if not netpoll.backend.__name__.endswith("netpoll_epoll"):
+    # in the main thread while it is the poller, blocked in epoll_pwait or kevent
+    # (EINTR brings it back to Python). The child is that same thread, inside netpoll:
+    # it stays the poller and polls its own instance from then on. Parent and child
+    # each accept one of two clients and answer with their pid.
+    if netpoll.backend.__name__.endswith("netpoll_poll"):
         pytest.skip("the poll(2) backend holds mtxset across the poll: fork.py says why "
                     "a fork from a signal handler inside it is not supported")
     ln = rawnet.Listen("tcp", "127.0.0.1:0")
