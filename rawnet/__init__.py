@@ -7,9 +7,20 @@
         conn = ln.Accept()
         rawnet.go(handle_conn, conn)
 
-The layers mirror Go's tree: rawnet.net (Go's net) -> rawnet.internal.poll
-(internal/poll) -> rawnet.runtime (the goroutine scheduler and netpoll) -> rawnet.linux
-(epoll) -> rawnet.sys (every syscall, through one gate).
+The layers mirror Go's tree, each importing only the ones below it:
+
+    rawnet.net            Go's net: Listen, Dial, conns, addresses, errors
+    rawnet.internal.poll  internal/poll: FD, the fdMutex, deadlines
+    rawnet.runtime        the goroutine scheduler, timers and netpoll.go, which runs
+      with one backend:   rawnet.linux (epoll), rawnet.bsd (kqueue) or
+                          rawnet.runtime.netpoll_poll (poll(2))
+    rawnet.sys            every syscall, through one gate
+
+netpoll and its backend import each other, as in Go, where they are one package: the
+backend implements netpoll.Poller and calls netpollready back; netpoll imports the
+chosen backend when the poller is first needed. rawnet.gnet (gnet's Reactor engine)
+stands beside rawnet.net on rawnet.sys, without the goroutine runtime; rawnet.strace
+and rawnet.net.internal.socktest (the debugging tools) are imported only when used.
 """
 
 import os as _os
