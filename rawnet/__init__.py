@@ -19,7 +19,8 @@ The layers mirror Go's tree, each importing only the ones below it:
 netpoll and its backend import each other, as in Go, where they are one package: the
 backend implements netpoll.Poller and calls netpollready back; netpoll imports the
 chosen backend when the poller is first needed. rawnet.gnet (gnet's Reactor engine)
-stands beside rawnet.net on rawnet.sys, without the goroutine runtime; rawnet.strace
+stands beside rawnet.net: it shares rawnet.sys and net's address and error types, not
+the goroutine scheduler or netpoll (it has its own poller); rawnet.strace
 and rawnet.net.internal.socktest (the debugging tools) are imported only when used.
 """
 
