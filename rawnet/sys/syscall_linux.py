@@ -126,6 +126,12 @@ _read: Final = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t), u
 _write: Final = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t), unchecked=True)
 _readChecked: Final = declare("read", "read", c_ssize_t, (c_int, c_void_p, c_size_t))
 _writeChecked: Final = declare("write", "write", c_ssize_t, (c_int, c_void_p, c_size_t))
+_recvfrom: Final = declare(
+    "recvfrom", "recvfrom", c_ssize_t, (c_int, c_void_p, c_size_t, c_int, _sockaddr_p, socklen_p)
+)
+_sendto: Final = declare(
+    "sendto", "sendto", c_ssize_t, (c_int, c_void_p, c_size_t, c_int, _sockaddr_p, c_uint)
+)
 _writev: Final = declare("writev", "writev", c_ssize_t, (c_int, ctypes.POINTER(iovec), c_int))
 _close: Final = declare("close", "close", c_int, (c_int,))
 _shutdown: Final = declare("shutdown", "shutdown", c_int, (c_int, c_int))
@@ -139,6 +145,7 @@ _getsockname: Final = declare("getsockname", "getsockname", c_int, (c_int, _sock
 _getpeername: Final = declare("getpeername", "getpeername", c_int, (c_int, _sockaddr_p, socklen_p))
 _fcntl: Final = declare("fcntl", "fcntl", c_int, (c_int, c_int, c_int))
 _openat: Final = declare("openat", "openat", c_int, (c_int, c_char_p, c_int, c_uint))
+_unlinkat: Final = declare("unlinkat", "unlinkat", c_int, (c_int, c_char_p, c_int))
 
 
 # ---------------------------------------------------------------------------------
@@ -263,6 +270,29 @@ def Write(fd: int, p: Any) -> int:
     return syscall(_write if n <= maxInt else _writeChecked, fd, rbuf(p), n)
 
 
+# Go: src/syscall/syscall_unix.go Recvfrom
+def Recvfrom(fd: int, p: Any, flags: int) -> tuple[int, Sockaddr | None]:
+    """One datagram into the writable buffer p (the kernel writes into it in place;
+    a datagram longer than p is cut to len(p)): the count, or -errno, and the
+    sender's address."""
+    rsa = sockaddr_storage()
+    n = ctypes.c_uint32(ctypes.sizeof(rsa))
+    r = syscall(_recvfrom, fd, _array(len(p)).from_buffer(p), len(p), flags, ctypes.byref(rsa),
+                ctypes.byref(n))
+    if r < 0:
+        return r, None
+    return r, anyToSockaddr(rsa, n.value)
+
+
+# Go: src/syscall/syscall_unix.go Sendto
+def Sendto(fd: int, p: Any, flags: int, to: Sockaddr) -> int:
+    """Send p as one datagram to the address to: the count sent, or -errno."""
+    raw = to.sockaddr()
+    if raw is None:
+        return -22  # EINVAL, as Bind
+    return syscall(_sendto, fd, rbuf(p), len(p), flags, ctypes.byref(raw[0]), raw[1])
+
+
 # writev(2), as golang.org/x/sys/unix's Writev (Go's syscall package has none; gnet
 # calls x/sys's).
 def Writev(fd: int, bufs: Sequence[Any]) -> int:
@@ -342,6 +372,13 @@ def Fcntl(fd: int, cmd: int, arg: int) -> int:
 # Go: src/syscall/syscall_linux.go Openat
 def Openat(dirfd: int, path: str, flags: int, mode: int) -> int:
     return syscall(_openat, dirfd, path.encode(), flags, mode)
+
+
+# Go: src/syscall/syscall_linux.go Unlinkat
+def Unlinkat(dirfd: int, path: str) -> int:
+    """Remove the name path (not a directory), relative to dirfd (AT_FDCWD: the
+    current directory)."""
+    return syscall(_unlinkat, dirfd, path.encode(), 0)
 
 
 # Go: src/syscall/syscall_unix.go SetNonblock

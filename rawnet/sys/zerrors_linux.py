@@ -18,6 +18,7 @@ SOCK_NONBLOCK: Final = 0o4000  # 0x800, same bit as O_NONBLOCK
 SOCK_CLOEXEC: Final = 0o2000000  # 0x80000, same bit as O_CLOEXEC
 IPPROTO_IP: Final = 0
 IPPROTO_TCP: Final = 6
+IPPROTO_UDP: Final = 17
 IPPROTO_IPV6: Final = 41
 
 # Socket options.
