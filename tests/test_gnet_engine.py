@@ -33,6 +33,8 @@ from rawnet.gnet.options import (
 from rawnet.gnet.pkg.buffer import ErrShortBuffer
 from rawnet.gnet.pkg.errors import ErrInvalidNetworkAddress, ErrUnsupportedProtocol
 from rawnet.net.internal import socktest
+from rawnet.net.net import Addr
+from rawnet.net.tcpsock import TCPAddr
 from rawnet.sys.errno import EMFILE
 
 pytestmark = pytest.mark.timeout(60)
@@ -69,15 +71,14 @@ class Echo(Handler):
 
 
 @contextmanager
-def serve(h: Handler, *opts: Option, addr: str = "tcp://127.0.0.1:0"
-          ) -> Iterator[tuple[str, int]]:
-    """Run h on addr in a thread; yield the (host, port) it listens on; stop it and
-    join the thread at the end, re-raising what Run raised."""
+def running(h: Handler, addrs: list[str], *opts: Option) -> Iterator[list[Addr]]:
+    """Rotate h over addrs in a thread; yield the addresses it is bound to; stop it
+    and join the thread at the end, re-raising what Rotate raised."""
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            gnet.Run(h, addr, *opts)
+            gnet.Rotate(h, addrs, *opts)
         except BaseException as e:
             errors.append(e)
 
@@ -88,8 +89,7 @@ def serve(h: Handler, *opts: Option, addr: str = "tcp://127.0.0.1:0"
         if errors:
             raise errors[0]
         assert h.eng is not None
-        a = h.eng.Addrs()[0]
-        yield a.IP.String() if a.IP else "127.0.0.1", a.Port
+        yield h.eng.Addrs()
     finally:
         if h.eng is not None and not h.eng.eng.isShutdown():
             h.eng.Stop(DEADLINE)
@@ -97,6 +97,20 @@ def serve(h: Handler, *opts: Option, addr: str = "tcp://127.0.0.1:0"
         assert not t.is_alive()
     if errors:
         raise errors[0]
+
+
+def hostPort(a: Addr) -> tuple[str, int]:
+    """(host, port) of a TCP or UDP address, for a stdlib socket."""
+    assert isinstance(a, TCPAddr)  # UDPAddr is one too
+    return a.IP.String() if a.IP else "127.0.0.1", a.Port
+
+
+@contextmanager
+def serve(h: Handler, *opts: Option, addr: str = "tcp://127.0.0.1:0"
+          ) -> Iterator[tuple[str, int]]:
+    """Run h on addr in a thread; yield the (host, port) it listens on."""
+    with running(h, [addr], *opts) as addrs:
+        yield hostPort(addrs[0])
 
 
 def dial(addr: tuple[str, int]) -> socket.socket:
@@ -390,8 +404,8 @@ def test_Engine_Dup_and_Addrs() -> None:
 
 @pytest.mark.parametrize("addr,err", [
     ("127.0.0.1:0", ErrInvalidNetworkAddress), ("tcp://", ErrInvalidNetworkAddress),
-    ("tcp://:0/path", ErrInvalidNetworkAddress), ("udp://:0", ErrUnsupportedProtocol),
-    ("sctp://:0", ErrUnsupportedProtocol)])
+    ("tcp://:0/path", ErrInvalidNetworkAddress), ("udp://:0/path", ErrInvalidNetworkAddress),
+    ("unix://", ErrInvalidNetworkAddress), ("sctp://:0", ErrUnsupportedProtocol)])
 def test_parseProtoAddr_errors(addr: str, err: type[Exception]) -> None:
     with pytest.raises(err):
         gnet.Run(Echo(), addr)
@@ -400,3 +414,7 @@ def test_parseProtoAddr_errors(addr: str, err: type[Exception]) -> None:
 def test_parseProtoAddr() -> None:
     assert gnet.parseProtoAddr("tcp://:9000") == ("tcp", ":9000")
     assert gnet.parseProtoAddr("tcp6://[::1]:0") == ("tcp6", "[::1]:0")
+    assert gnet.parseProtoAddr("udp4://127.0.0.1:53") == ("udp4", "127.0.0.1:53")
+    # unix: the URL's host and path joined and cleaned, as gnet's path.Join.
+    assert gnet.parseProtoAddr("unix:///run//x.sock") == ("unix", "/run/x.sock")
+    assert gnet.parseProtoAddr("unix://x.sock") == ("unix", "x.sock")

@@ -21,13 +21,13 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from ..net.tcpsock_posix import sockaddrToTCP
 from ..sys import syscall_linux as sc
 from ..sys.errno import EAGAIN, ECONNABORTED, ECONNRESET, EINTR, EMFILE, ENFILE, Errno
 from .connection_unix import newStreamConn
 from .listener_unix import listener
 from .pkg.errors import ErrAcceptSocket
 from .pkg.queue.queue import HighPriority
+from .pkg.socket.sockaddr import SockaddrToTCPOrUnixAddr
 from .pkg.socket.socket import Accept
 
 if TYPE_CHECKING:
@@ -53,9 +53,9 @@ def accept0(el: eventloop, fd: int, _ev: int, _flags: int) -> None:
             el.backOffAccept(ln, nfd)
             return
         el.acceptDelay = 0.0
-        remoteAddr = sockaddrToTCP(sa)
+        remoteAddr = SockaddrToTCPOrUnixAddr(sa)
         target = el.engine.eventLoops.next(remoteAddr)
-        c = newStreamConn(nfd, target, sa, ln.addr, remoteAddr)
+        c = newStreamConn(ln.network, nfd, target, sa, ln.addr, remoteAddr)
         try:
             target.poller.Trigger(HighPriority, target.register, c)
         except OSError as e:
@@ -67,8 +67,12 @@ def accept0(el: eventloop, fd: int, _ev: int, _flags: int) -> None:
 
 # gnet: acceptor_unix.go eventloop.accept
 def accept(el: eventloop, fd: int, _ev: int, _flags: int) -> None:
-    """A loop's own listener (WithReusePort): accept one connection, register it here."""
+    """A loop's own listener (WithReusePort): accept one connection, register it here;
+    or, on a UDP socket, read one datagram."""
     ln = el.listeners[fd]
+    if ln.network == "udp":
+        el.readUDP(fd, _ev, _flags)
+        return
     nfd, sa = Accept(fd)
     if nfd == -EAGAIN or nfd in _retry:
         return
@@ -76,8 +80,8 @@ def accept(el: eventloop, fd: int, _ev: int, _flags: int) -> None:
         el.backOffAccept(ln, nfd)
         return
     el.acceptDelay = 0.0
-    remoteAddr = sockaddrToTCP(sa)
-    el.register0(newStreamConn(nfd, el, sa, ln.addr, remoteAddr))
+    remoteAddr = SockaddrToTCPOrUnixAddr(sa)
+    el.register0(newStreamConn(ln.network, nfd, el, sa, ln.addr, remoteAddr))
 
 
 def backOffAccept(el: eventloop, ln: listener, r: int) -> None:

@@ -18,10 +18,20 @@ kernel does not take goes into ``outboundBuffer`` (a ring up to ``WriteBufferCap
 a list) and the fd is watched for writability, so the loop sends the rest
 (``eventloop.write``) as the peer reads.
 
+Datagrams (UDP). A UDP socket has one ``conn`` per datagram (``newUDPConn``, made
+by ``eventloop.readUDP``): its buffer is the datagram, its ``remote`` the sender,
+and ``Write`` sends one datagram back to the sender with sendto(2), at once (nothing
+is queued: a datagram the socket cannot take is an error, not a partial write).
+It is never registered, has no ``OnOpen``/``OnClose``, and is released when
+``OnTraffic`` returns; ``AsyncWrite`` keeps working afterwards (it, too, sends at
+once, from the calling thread), ``Writev``/``AsyncWritev`` are not supported.
+
 Where Python differs from gnet:
 - errors are raised: a failed write closes the connection (as in gnet) and raises the
   ``os.SyscallError``; ``Next``/``Peek`` beyond what is buffered raise ``ErrShortBuffer``;
 - ``readPaused`` is rawnet's: back-pressure (eventloop_unix.py);
+- a datagram ``AsyncWrite`` calls its callback with the connection and the error
+  (gnet's passes nil, nil);
 - not built: ``SendTo`` (UDP), ``ReadFrom``/``WriteTo``, ``EventLoop``,
   ``SafeContext``, the ``Set*Deadline`` methods (gnet's return ErrUnsupportedOp).
 """
@@ -32,19 +42,20 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from ..io import EOF
-from ..net.net import ErrClosed
-from ..net.tcpsock import TCPAddr
+from ..net.net import Addr, ErrClosed
 from ..os.error import SyscallError
 from ..sys import Sockaddr
 from ..sys import syscall_linux as sc
 from ..sys import zerrors_linux as c
 from ..sys.errno import EAGAIN, Errno
 from .pkg.buffer import BytesLike, ErrShortBuffer, elastic
+from .pkg.errors import ErrUnsupportedOp
 from .pkg.io.io_linux import Writev
 from .pkg.netpoll import defs_poller_epoll as netpoll
 from .pkg.netpoll.defs_poller import PollAttachment
 from .pkg.queue.queue import HighPriority, LowPriority
 from .pkg.socket import fd_unix, sockopts_posix, sockopts_unix
+from .pkg.socket.sockaddr import SockaddrToUDPAddr
 
 if TYPE_CHECKING:
     from .eventloop_unix import eventloop
@@ -55,12 +66,13 @@ _empty: Final = memoryview(b"")
 
 # gnet: connection_unix.go conn
 class conn:
-    def __init__(self, fd: int, el: eventloop, sa: Sockaddr | None,
-                 localAddr: TCPAddr | None, remoteAddr: TCPAddr | None) -> None:
+    def __init__(self, proto: str, fd: int, el: eventloop, sa: Sockaddr | None,
+                 localAddr: Addr | None, remoteAddr: Addr | None) -> None:
         self.fd = fd
         self.ctx: object = None  # the application's, from SetContext
         self.remote = sa  # the peer's sockaddr
-        self.proto = "tcp"
+        self.proto = proto  # "tcp", "udp" or "unix"
+        self.isDatagram = proto == "udp"
         self.localAddr = localAddr
         self.remoteAddr = remoteAddr
         self.loop = el
@@ -80,9 +92,10 @@ class conn:
         self.ctx = None
         self.buffer = _empty
         self.localAddr = self.remoteAddr = None
-        self.remote = None
-        self.inboundBuffer.Done()
-        self.outboundBuffer.Release()
+        if not self.isDatagram:  # a datagram's sender stays, for AsyncWrite
+            self.remote = None
+            self.inboundBuffer.Done()
+            self.outboundBuffer.Release()
 
     # gnet: connection_unix.go conn.open
     def open(self, buf: BytesLike) -> None:
@@ -160,6 +173,15 @@ class conn:
         self.loop.close(self, err)
         raise err
 
+    # gnet: connection_unix.go conn.sendTo
+    def sendTo(self, buf: BytesLike) -> int:
+        """Send buf as one datagram to the sender of the datagram being answered."""
+        assert self.remote is not None  # the server's side: an unconnected socket
+        r = sc.Sendto(self.fd, buf, 0, self.remote)
+        if r < 0:
+            raise SyscallError("sendto", Errno(-r))
+        return len(buf)
+
     # gnet: connection_unix.go conn.resetBuffer
     def resetBuffer(self) -> None:
         self.buffer = _empty
@@ -233,10 +255,14 @@ class conn:
 
     # gnet: connection_unix.go conn.Write
     def Write(self, p: BytesLike) -> int:
+        if self.isDatagram:
+            return self.sendTo(p)
         return self.write(p)
 
     # gnet: connection_unix.go conn.Writev
     def Writev(self, bs: Sequence[BytesLike]) -> int:
+        if self.isDatagram:
+            raise ErrUnsupportedOp()
         return self.writev(bs)
 
     # gnet: connection_unix.go conn.Flush
@@ -261,11 +287,11 @@ class conn:
         self.ctx = ctx
 
     # gnet: connection_unix.go conn.LocalAddr
-    def LocalAddr(self) -> TCPAddr | None:
+    def LocalAddr(self) -> Addr | None:
         return self.localAddr
 
     # gnet: connection_unix.go conn.RemoteAddr
-    def RemoteAddr(self) -> TCPAddr | None:
+    def RemoteAddr(self) -> Addr | None:
         return self.remoteAddr
 
     # gnet: connection_unix.go conn.Fd
@@ -334,12 +360,18 @@ class conn:
     # gnet: connection_unix.go conn.AsyncWrite
     def AsyncWrite(self, buf: BytesLike, callback: AsyncCallback | None = None) -> None:
         """Write buf from any thread: the loop writes it at its next wake-up, then
-        calls callback(c, err) on its thread. buf must not change until then."""
+        calls callback(c, err) on its thread. buf must not change until then.
+        A datagram is sent at once, on the calling thread (sendto is thread-safe)."""
+        if self.isDatagram:
+            self.withCallback(lambda: self.sendTo(buf), callback)
+            return
         self.loop.poller.Trigger(HighPriority, lambda _: self.asyncWrite(buf, callback), None)
 
     # gnet: connection_unix.go conn.AsyncWritev
     def AsyncWritev(self, bs: Sequence[BytesLike], callback: AsyncCallback | None = None
                     ) -> None:
+        if self.isDatagram:
+            raise ErrUnsupportedOp()
         self.loop.poller.Trigger(HighPriority, lambda _: self.asyncWritev(bs, callback), None)
 
     # gnet: connection_unix.go conn.Wake
@@ -398,6 +430,14 @@ def skip(bufs: list[memoryview], n: int) -> list[memoryview]:
 
 
 # gnet: connection_unix.go newStreamConn
-def newStreamConn(fd: int, el: eventloop, sa: Sockaddr | None, localAddr: TCPAddr | None,
-                  remoteAddr: TCPAddr | None) -> conn:
-    return conn(fd, el, sa, localAddr, remoteAddr)
+def newStreamConn(proto: str, fd: int, el: eventloop, sa: Sockaddr | None,
+                  localAddr: Addr | None, remoteAddr: Addr | None) -> conn:
+    """A TCP or Unix connection just accepted."""
+    return conn(proto, fd, el, sa, localAddr, remoteAddr)
+
+
+# gnet: connection_unix.go newUDPConn
+def newUDPConn(fd: int, el: eventloop, localAddr: Addr | None, sa: Sockaddr | None) -> conn:
+    """The conn of one datagram from sa on the UDP socket fd (gnet's connected=false:
+    the server's side)."""
+    return conn("udp", fd, el, sa, localAddr, SockaddrToUDPAddr(sa))

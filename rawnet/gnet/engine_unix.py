@@ -127,10 +127,16 @@ class engine:
             if i > 0:
                 # Loop 0 has the engine's listeners; the others bind the address those
                 # got (not the one asked for: port 0 would give each another port).
+                # A Unix listener is shared instead: a path has one socket (gnet binds
+                # it again, which removes loop 0's file and leaves its socket
+                # unreachable); every loop watches it and whichever accepts first
+                # gets the connection (the others find the queue empty).
                 lns = {}
                 for l0 in self.listeners.values():
                     assert l0.addr is not None
-                    ln = initListener(l0.network, l0.addr.String(), self.opts)
+                    ln = l0
+                    if l0.network != "unix":
+                        ln = initListener(l0.network, l0.addr.String(), self.opts)
                     lns[ln.fd] = ln
             el = self.newLoop(lns)
             self.eventLoops.register(el)

@@ -18,6 +18,12 @@ for one chunk). Level-triggered, writable events are asked for only while bytes 
 queued (``ModReadWrite`` on a short write, ``ModRead`` once drained): a socket with
 room in its send buffer is always writable, and asking would wake the loop for nothing.
 
+Datagrams (``readUDP``): a UDP socket is a listener with nothing to accept; each
+readable event is one recvfrom(2) into the shared buffer and one ``OnTraffic`` with a
+conn made for that datagram (connection_unix.py). A datagram longer than the buffer
+(``ReadBufferCap``, 64 KiB by default: a UDP datagram's payload is at most 65,507
+bytes over IPv4) is cut short by the kernel, as in gnet.
+
 Back-pressure (rawnet's; gnet v2.10.0 has none): a peer that sends requests but never
 reads the replies makes the outbound buffer grow without bound. Once a connection has
 ``WriteBufferCap`` bytes queued, the loop stops reading it (level-triggered: only
@@ -38,7 +44,7 @@ from ..sys import syscall_linux as sc
 from ..sys.errno import EAGAIN, Errno
 from . import acceptor_unix, gnet, reactor_default
 from .conn_map import connMatrix
-from .connection_unix import conn
+from .connection_unix import conn, newUDPConn
 from .pkg.errors import ErrEngineShutdown
 from .pkg.io.io_linux import Writev
 from .pkg.logging.logger import Logger
@@ -262,6 +268,22 @@ class eventloop:
                 self.poller.Trigger(LowPriority, shutdownTask, None)
             if done.wait(delay):
                 return
+
+    # gnet: eventloop_unix.go eventloop.readUDP
+    def readUDP(self, fd: int, _ev: int, _flags: int) -> None:
+        """One datagram from the UDP socket fd: OnTraffic with a conn of its own. The
+        handler's Close action means nothing here (there is no connection to close)."""
+        n, sa = sc.Recvfrom(fd, self.buffer, 0)
+        if n == -EAGAIN:
+            return
+        if n < 0:
+            raise SyscallError("recvfrom", Errno(-n))
+        c = newUDPConn(fd, self, self.listeners[fd].addr, sa)
+        c.buffer = self.bufview[:n]
+        action = self.eventHandler.OnTraffic(c)
+        c.release()
+        if action == gnet.Shutdown:
+            raise ErrEngineShutdown()
 
     # gnet: eventloop_unix.go eventloop.handleAction
     def handleAction(self, c: conn, action: gnet.Action | None) -> None:

@@ -22,18 +22,25 @@ Where Python differs from gnet:
 - ``Engine.Addrs`` is rawnet's: the addresses the listeners are bound to (a listener
   on port 0 gets its port from the kernel; gnet has no way to ask);
 - not built: ``Engine.Register``/``DupListener``, ``EventLoop`` (``Execute``,
-  ``Register``, ``Enroll``), the client, UDP and Unix sockets.
+  ``Register``, ``Enroll``), the client, ``Conn.SendTo``.
+
+Protocols, as gnet: "tcp", "tcp4", "tcp6" and "unix" are streams (OnOpen, OnTraffic,
+OnClose); "udp", "udp4", "udp6" are datagrams: each datagram is one ``OnTraffic``
+with a ``Conn`` of its own whose ``RemoteAddr`` is the sender and whose ``Write``
+answers it (sendto); no ``OnOpen``/``OnClose``, and the conn is gone when OnTraffic
+returns.
 """
 
 from __future__ import annotations
 
 import enum
 import os
+import posixpath
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from ..net.tcpsock import TCPAddr
+from ..net.net import Addr
 from . import engine_unix
 from .listener_unix import initListener, listener
 from .options import Option, Options, loadOptions
@@ -103,7 +110,7 @@ class Engine:
         (ln,) = self.eng.listeners.values()
         return ln.dup()
 
-    def Addrs(self) -> list[TCPAddr]:
+    def Addrs(self) -> list[Addr]:
         """The addresses the engine listens on, as bound (rawnet's)."""
         return [ln.addr for ln in self.eng.listeners.values() if ln.addr is not None]
 
@@ -157,8 +164,8 @@ class Conn(Protocol):
 
     def Context(self) -> object: ...
     def SetContext(self, ctx: object) -> None: ...
-    def LocalAddr(self) -> TCPAddr | None: ...
-    def RemoteAddr(self) -> TCPAddr | None: ...
+    def LocalAddr(self) -> Addr | None: ...
+    def RemoteAddr(self) -> Addr | None: ...
     def Wake(self, callback: AsyncCallback | None = None) -> None: ...
     def CloseWithCallback(self, callback: AsyncCallback | None) -> None: ...
     def Close(self) -> None: ...
@@ -234,6 +241,17 @@ def createListeners(addrs: Sequence[str], *opts: Option) -> tuple[list[listener]
     options.ReadBufferCap = bufferCap(options.ReadBufferCap)
     options.WriteBufferCap = bufferCap(options.WriteBufferCap)
     parsed = [parseProtoAddr(a) for a in addrs]  # all checked before any is opened
+    # AF_UNIX has no SO_REUSEPORT (Linux fails it with EOPNOTSUPP since 6.x): gnet
+    # turns the option off with a Unix address...
+    if any(proto == "unix" for proto, _ in parsed):
+        options.ReusePort = False
+    # ...and on with a UDP one, and edge-triggered I/O off: a UDP socket has nothing
+    # to accept, so the main reactor cannot hand it to a loop; each loop reads
+    # datagrams from a socket of its own on the same address, and the kernel spreads
+    # the datagrams by a hash of the sender's address.
+    if any(proto.startswith("udp") for proto, _ in parsed):
+        options.ReusePort = True
+        options.EdgeTriggeredIO = False
     listeners: list[listener] = []
     try:
         for proto, addr in parsed:
@@ -257,14 +275,16 @@ def bufferCap(n: int) -> int:
 
 # gnet: gnet.go Run
 def Run(eventHandler: EventHandler, protoAddr: str, *opts: Option) -> None:
-    """Serve protoAddr ("tcp://host:port", "tcp4://…", "tcp6://…") with eventHandler
-    until the engine stops."""
+    """Serve protoAddr ("tcp://host:port", "tcp4://…", "tcp6://…", "udp://host:port",
+    "udp4://…", "udp6://…", "unix:///path/to/socket") with eventHandler until the
+    engine stops."""
     Rotate(eventHandler, [protoAddr], *opts)
 
 
 # gnet: gnet.go Rotate
 def Rotate(eventHandler: EventHandler, addrs: Sequence[str], *opts: Option) -> None:
-    """Run, on several addresses at once."""
+    """Run, on several addresses at once (of any protocols: "tcp://…", "udp://…" and
+    "unix://…" together is fine)."""
     listeners, options = createListeners(addrs, *opts)
     try:
         engine_unix.run(eventHandler, listeners, options, list(addrs))
@@ -291,18 +311,21 @@ def Stop(protoAddr: str, timeout: float | None = None) -> None:
 
 # gnet: gnet.go parseProtoAddr
 def parseProtoAddr(protoAddr: str) -> tuple[str, str]:
-    """("tcp", "host:port") from "tcp://host:port" (gnet parses it as a URL: the
-    scheme, then a host with no path)."""
-    scheme, sep, host = protoAddr.partition("://")
+    """("tcp", "host:port") from "tcp://host:port", ("unix", "/run/x.sock") from
+    "unix:///run/x.sock" (gnet parses it as a URL: the scheme, then a host with no
+    path; for unix, host and path joined, cleaned, so "unix://x.sock" is relative)."""
+    scheme, sep, rest = protoAddr.partition("://")
     if not sep or not scheme:
         raise ErrInvalidNetworkAddress()
-    if scheme in ("udp", "udp4", "udp6", "unix"):
-        raise ErrUnsupportedProtocol()  # gnet has them; rawnet's engine does not yet
-    if scheme not in ("tcp", "tcp4", "tcp6"):
+    if scheme == "unix":
+        if rest == "":
+            raise ErrInvalidNetworkAddress()
+        return scheme, posixpath.normpath(rest)
+    if scheme not in ("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6"):
         raise ErrUnsupportedProtocol()
-    if host == "" or "/" in host:
+    if rest == "" or "/" in rest:
         raise ErrInvalidNetworkAddress()
-    return scheme, host
+    return scheme, rest
 
 
 # gnet: gnet.go determineEventLoops

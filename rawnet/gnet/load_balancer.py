@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from ..net.tcpsock import TCPAddr
+from ..net.net import Addr
 
 if TYPE_CHECKING:
     from .eventloop_unix import eventloop
@@ -39,7 +39,7 @@ SourceAddrHash = LoadBalancing.SourceAddrHash
 class loadBalancer(Protocol):
     def register(self, el: eventloop) -> None: ...
 
-    def next(self, addr: TCPAddr | None) -> eventloop: ...
+    def next(self, addr: Addr | None) -> eventloop: ...
 
     def index(self, i: int) -> eventloop | None: ...
 
@@ -83,7 +83,7 @@ class roundRobinLoadBalancer(baseLoadBalancer):
         self.nextIndex = 0
 
     # gnet: load_balancer.go roundRobinLoadBalancer.next
-    def next(self, addr: TCPAddr | None) -> eventloop:
+    def next(self, addr: Addr | None) -> eventloop:
         el = self.eventLoops[self.nextIndex % self.size]
         self.nextIndex += 1
         return el
@@ -92,7 +92,7 @@ class roundRobinLoadBalancer(baseLoadBalancer):
 # gnet: load_balancer.go leastConnectionsLoadBalancer
 class leastConnectionsLoadBalancer(baseLoadBalancer):
     # gnet: load_balancer.go leastConnectionsLoadBalancer.next
-    def next(self, addr: TCPAddr | None) -> eventloop:
+    def next(self, addr: Addr | None) -> eventloop:
         return min(self.eventLoops, key=lambda el: el.countConn())  # the first of equals
 
 
@@ -105,5 +105,5 @@ class sourceAddrHashLoadBalancer(baseLoadBalancer):
         return zlib.crc32(s.encode())
 
     # gnet: load_balancer.go sourceAddrHashLoadBalancer.next
-    def next(self, addr: TCPAddr | None) -> eventloop:
+    def next(self, addr: Addr | None) -> eventloop:
         return self.eventLoops[self.hash(addr.String() if addr else "") % self.size]

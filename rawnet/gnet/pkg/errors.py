@@ -55,6 +55,11 @@ class ErrUnsupportedTCPProtocol(fixedError):
     text = "gnet: only tcp/tcp4/tcp6 are supported"
 
 
+# gnet: pkg/errors/errors.go ErrUnsupportedUDSProtocol
+class ErrUnsupportedUDSProtocol(fixedError):
+    text = "gnet: only unix is supported"
+
+
 # gnet: pkg/errors/errors.go ErrUnsupportedOp
 class ErrUnsupportedOp(fixedError):
     text = "gnet: unsupported operation"

@@ -20,11 +20,9 @@ from ....net.sock_linux import maxListenerBacklog
 from ....net.tcpsock import ResolveTCPAddr, TCPAddr
 from ....net.tcpsock_posix import sockaddrToTCP
 from ....sys import Sockaddr
-from ....sys import syscall_linux as sc
 from ....sys import zerrors_linux as c
-from ..errors import ErrUnsupportedTCPProtocol, checkSyscall
+from ..errors import ErrUnsupportedTCPProtocol
 from . import socket  # socket.py imports this module too (as in gnet): by module
-from .sock_cloexec import sysSocket
 from .sockopts_posix import SetIPv6Only
 
 
@@ -58,20 +56,13 @@ def tcpSocket(proto: str, addr: str, passive: bool, sockOptInts: Sequence[socket
     """A socket for addr with the options set, bound and listening (passive; the
     client side, connect, is not built). Returns the fd and the bound address."""
     sa, family, _, ipv6only = GetTCPSockAddr(proto, addr)
-    fd = sysSocket(family, c.SOCK_STREAM, c.IPPROTO_TCP)
-    try:
-        if family == c.AF_INET6 and ipv6only:
-            SetIPv6Only(fd, 1)
-        socket.execSockOpts(fd, sockOptInts)
-        if not passive:
-            raise NotImplementedError("gnet's client (connect) is not built")
-        checkSyscall("bind", sc.Bind(fd, sa))
-        checkSyscall("listen", sc.Listen(fd, maxListenerBacklog()))
-        r, bound = sc.Getsockname(fd)
-        checkSyscall("getsockname", r)
-        local = sockaddrToTCP(bound)
-        assert local is not None  # an AF_INET or AF_INET6 socket
-        return fd, local
-    except BaseException:
-        sc.Close(fd)
-        raise
+    if not passive:
+        raise NotImplementedError("gnet's client (connect) is not built")
+    opts = list(sockOptInts)
+    if family == c.AF_INET6 and ipv6only:
+        opts.insert(0, socket.Option(SetIPv6Only, 1))
+    fd, bound = socket.bindSocket(family, c.SOCK_STREAM, c.IPPROTO_TCP, sa, opts,
+                                  maxListenerBacklog())
+    local = sockaddrToTCP(bound)
+    assert local is not None  # an AF_INET or AF_INET6 socket
+    return fd, local
