@@ -365,3 +365,37 @@ def test_length_field_with_header_and_strip_any_split(
         c.Write(chunk)
         got += decodeAll(cc, c)
     assert got == [w[strip:] for w in wire] and c.InboundBuffered() == 0
+
+
+# --- the delimited codecs' maxLength (rawnet's; Netty's LineBasedFrameDecoder) -------
+
+
+@pytest.mark.parametrize("cc", [codec.LineBasedFrameCodec(8),
+                                codec.NewDelimiterBasedFrameCodec(ord(";"), 8)])
+def test_delimited_maxLength(cc: codec.LineBasedFrameCodec | codec.DelimiterBasedFrameCodec
+                             ) -> None:
+    end = b"\n" if isinstance(cc, codec.LineBasedFrameCodec) else b";"
+    # A frame of exactly maxLength bytes decodes; so does one whose delimiter has
+    # not come yet while maxLength bytes are buffered.
+    assert cc.Decode(feed(b"12345678" + end)) == b"12345678"
+    with pytest.raises(codec.ErrIncompletePacket):
+        cc.Decode(feed(b"12345678"))
+    # One byte more is too long: with its delimiter...
+    with pytest.raises(codec.TooLongFrameError, match="^frame length exceeds 8: 9$"):
+        cc.Decode(feed(b"123456789" + end))
+    # ...or without, at once (fail fast), whatever follows.
+    c = feed(b"123456789")
+    with pytest.raises(codec.TooLongDelimitedFrameError,
+                       match="^frame length exceeds 8: 9 bytes without a delimiter$") as e:
+        cc.Decode(c)
+    assert (e.value.maxFrameLength, e.value.frameLength) == (8, 9)
+    assert c.InboundBuffered() == 9  # nothing consumed: the caller closes
+
+
+def test_delimited_maxLength_default_and_off() -> None:
+    assert codec.LineBasedFrameCodec().maxLength == codec.DefaultMaxFrameLength == 65536
+    assert codec.NewDelimiterBasedFrameCodec(0).maxLength == 65536
+    with pytest.raises(codec.TooLongFrameError):
+        codec.LineBasedFrameCodec().Decode(feed(bytes(65537)))
+    big = b"x" * 100_000
+    assert codec.LineBasedFrameCodec(None).Decode(feed(big + b"\n")) == big

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from rawnet.gnet import gnet
+from rawnet.gnet import codec, gnet
 from rawnet.gnet.load_balancer import LeastConnections, LoadBalancing, RoundRobin, SourceAddrHash
 from rawnet.gnet.options import (
     Option,
@@ -418,3 +418,44 @@ def test_parseProtoAddr() -> None:
     # unix: the URL's host and path joined and cleaned, as gnet's path.Join.
     assert gnet.parseProtoAddr("unix:///run//x.sock") == ("unix", "/run/x.sock")
     assert gnet.parseProtoAddr("unix://x.sock") == ("unix", "x.sock")
+
+
+class LineEcho(Handler):
+    """Echoes lines; a line longer than the codec's maxLength closes the connection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codec = codec.LineBasedFrameCodec(1024)
+        self.tooLong: list[int] = []
+
+    def OnTraffic(self, c: gnet.Conn) -> gnet.Action | None:
+        while True:
+            try:
+                line = self.codec.Decode(c)
+            except codec.ErrIncompletePacket:
+                return None
+            except codec.TooLongFrameError as e:
+                self.tooLong.append(c.InboundBuffered())
+                assert e.maxFrameLength == 1024
+                return gnet.Close
+            c.Write(self.codec.Encode(c, line))
+
+
+def test_line_codec_maxLength_closes_a_peer_without_newlines() -> None:
+    """A peer that never sends the delimiter is cut off once it has sent more than
+    maxLength bytes: the server's inbound buffer stays bounded."""
+    h = LineEcho()
+    with serve(h) as addr, dial(addr) as c:
+        c.sendall(b"hello\n")
+        assert recvn(c, 6) == b"hello\n"
+        try:
+            c.sendall(b"x" * 200_000)  # the server may close before all is sent
+        except ConnectionError:
+            pass
+        # Closed by the server: EOF, or a reset (closing a socket with unread bytes
+        # sends RST).
+        try:
+            assert c.recv(1) == b""
+        except ConnectionResetError:
+            pass
+    assert len(h.tooLong) == 1 and 1024 < h.tooLong[0] <= 1024 + 64 * 1024

@@ -37,6 +37,18 @@ on a negative adjusted length and panics on a strip past the frame; its
 caught when the codec is made or the frame encoded. gnet v1's ``ErrUnexpectedEOF``
 ("there is no enough data") never reaches a caller there (Decode turns it into
 ``ErrIncompletePacket``), so it has no counterpart here.
+
+Delimited frames have a maximum length too (rawnet's; Netty's LineBasedFrameDecoder
+and DelimiterBasedFrameDecoder take a ``maxLength``, gnet v1 has none). Without one, a
+peer that never sends the delimiter makes the connection's inbound buffer grow
+without bound: every read is kept, waiting for the end of a frame that never comes.
+The line and delimiter codecs raise :class:`TooLongFrameError` once a frame is longer
+than ``maxLength`` bytes (the delimiter not counted), or once more than ``maxLength``
+bytes are buffered with no delimiter among them (Netty's ``failFast``: no need to wait
+for the end of a frame already too long). The default, :data:`DefaultMaxFrameLength`,
+is 64 KiB: the engine's read buffer and outbound ring size, and the limit Redis puts on
+an inline (line-based) command; a line protocol with longer lines passes its own
+``maxLength``, and ``None`` turns the check off (gnet v1's behaviour).
 """
 
 from __future__ import annotations
@@ -108,10 +120,22 @@ class TooLongFrameError(ValueError):
     (Netty: TooLongFrameException). Raised as soon as the length field is read, before
     the frame arrives; the stream cannot be resynchronised, so close the connection."""
 
-    def __init__(self, maxFrameLength: int, frameLength: int) -> None:
-        super().__init__(f"Adjusted frame length exceeds {maxFrameLength}: {frameLength}")
+    def __init__(self, maxFrameLength: int, frameLength: int, text: str = "") -> None:
+        super().__init__(text or f"Adjusted frame length exceeds {maxFrameLength}: {frameLength}")
         self.maxFrameLength = maxFrameLength
         self.frameLength = frameLength
+
+
+class TooLongDelimitedFrameError(TooLongFrameError):
+    """The line or delimiter codec's Decode: a frame is longer than maxLength, or more
+    than maxLength bytes are buffered without a delimiter (frameLength is then what is
+    buffered: the frame is at least that long). Close the connection: what follows is
+    the rest of the frame, not a new one."""
+
+    def __init__(self, maxLength: int, frameLength: int, delimited: bool) -> None:
+        more = "" if delimited else " bytes without a delimiter"
+        super().__init__(maxLength, frameLength,
+                         f"frame length exceeds {maxLength}: {frameLength}{more}")
 
 
 class CorruptedFrameError(ValueError):
@@ -171,14 +195,25 @@ class BuiltInFrameCodec:
         return frame
 
 
-def _decodeDelimited(c: Reader, delimiter: re.Pattern[bytes]) -> bytes:
-    """The bytes before the first delimiter, consuming the delimiter too."""
+# The line and delimiter codecs' default maxLength (see the module's docstring).
+DefaultMaxFrameLength: Final = 64 * 1024
+
+
+def _decodeDelimited(c: Reader, delimiter: re.Pattern[bytes], maxLength: int | None) -> bytes:
+    """The bytes before the first delimiter, consuming the delimiter too; raises
+    TooLongDelimitedFrameError past maxLength (None: no limit)."""
     buf = c.Peek(-1)
-    # re searches a memoryview where it lies (bytes.find would need a copy first).
+    # re searches a memoryview where it lies (bytes.find would need a copy first). With
+    # a maxLength, what is searched is at most maxLength bytes and one read: more
+    # without a delimiter failed the last call already.
     m = delimiter.search(buf)
     if m is None:
+        if maxLength is not None and len(buf) > maxLength:
+            raise TooLongDelimitedFrameError(maxLength, len(buf), False)
         raise ErrIncompletePacket()
     idx = m.start()
+    if maxLength is not None and idx > maxLength:
+        raise TooLongDelimitedFrameError(maxLength, idx, True)
     frame = bytes(buf[:idx])
     c.Discard(idx + 1)
     return frame
@@ -186,9 +221,13 @@ def _decodeDelimited(c: Reader, delimiter: re.Pattern[bytes]) -> bytes:
 
 # gnet: codec.go LineBasedFrameCodec
 class LineBasedFrameCodec:
-    """Frames end with ``\\n`` (the newline is not part of the decoded frame)."""
+    """Frames end with ``\\n`` (the newline is not part of the decoded frame), and are
+    at most maxLength bytes long (None: no limit)."""
 
     _delimiter: Final = re.compile(re.escape(bytes([CRLFByte])))
+
+    def __init__(self, maxLength: int | None = DefaultMaxFrameLength) -> None:
+        self.maxLength = maxLength
 
     # gnet: codec.go LineBasedFrameCodec.Encode
     def Encode(self, c: Reader, buf: BytesLike, /) -> bytes:
@@ -196,17 +235,19 @@ class LineBasedFrameCodec:
 
     # gnet: codec.go LineBasedFrameCodec.Decode
     def Decode(self, c: Reader, /) -> bytes:
-        return _decodeDelimited(c, self._delimiter)
+        return _decodeDelimited(c, self._delimiter, self.maxLength)
 
 
 # gnet: codec.go DelimiterBasedFrameCodec
 class DelimiterBasedFrameCodec:
-    """Frames end with one chosen byte (not part of the decoded frame)."""
+    """Frames end with one chosen byte (not part of the decoded frame), and are at most
+    maxLength bytes long (None: no limit)."""
 
-    __slots__ = ("delimiter", "_pattern")
+    __slots__ = ("delimiter", "maxLength", "_pattern")
 
-    def __init__(self, delimiter: int) -> None:
+    def __init__(self, delimiter: int, maxLength: int | None = DefaultMaxFrameLength) -> None:
         self.delimiter = delimiter
+        self.maxLength = maxLength
         self._pattern = re.compile(re.escape(bytes([delimiter])))
 
     # gnet: codec.go DelimiterBasedFrameCodec.Encode
@@ -215,13 +256,16 @@ class DelimiterBasedFrameCodec:
 
     # gnet: codec.go DelimiterBasedFrameCodec.Decode
     def Decode(self, c: Reader, /) -> bytes:
-        return _decodeDelimited(c, self._pattern)
+        return _decodeDelimited(c, self._pattern, self.maxLength)
 
 
 # gnet: codec.go NewDelimiterBasedFrameCodec
-def NewDelimiterBasedFrameCodec(delimiter: int) -> DelimiterBasedFrameCodec:
-    """A codec whose frames end with the byte delimiter (0..255)."""
-    return DelimiterBasedFrameCodec(delimiter)
+def NewDelimiterBasedFrameCodec(delimiter: int,
+                                maxLength: int | None = DefaultMaxFrameLength
+                                ) -> DelimiterBasedFrameCodec:
+    """A codec whose frames end with the byte delimiter (0..255), at most maxLength
+    bytes long (rawnet's argument)."""
+    return DelimiterBasedFrameCodec(delimiter, maxLength)
 
 
 # gnet: codec.go FixedLengthFrameCodec
