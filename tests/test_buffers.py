@@ -184,3 +184,19 @@ def test_two_dimensional_byte_view_is_written_whole() -> None:
         assert c.Write(grid) == 8
         buf = bytearray(8)
         assert _read_into(s, memoryview(buf), 8) == 8 and buf == b"abcdefgh"
+
+
+def test_writev_of_read_only_views_sends_their_bytes() -> None:
+    # A read-only buffer is copied for writev; the copies must live until the call has
+    # returned. (The compiled build frees a local after its last use: it once freed
+    # them before writev read them, and small replies went out as reused memory.)
+    r, w = os.pipe()
+    try:
+        for i in range(300):
+            parts = [memoryview(bytes([65 + (i + j) % 26]) * (20 + j)) for j in range(6)]
+            want = b"".join(bytes(p) for p in parts)
+            assert sc.Writev(w, parts) == len(want)
+            assert os.read(r, len(want) + 1) == want
+    finally:
+        os.close(r)
+        os.close(w)

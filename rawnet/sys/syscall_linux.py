@@ -301,13 +301,18 @@ def Writev(fd: int, bufs: Sequence[Any]) -> int:
     as its own bytes, a writable buffer through a ctypes view of it (a read-only view
     is copied once)."""
     iov = (iovec * len(bufs))()
-    keep = []  # the ctypes views must outlive the call
+    keep = []  # what the iovecs point into (a read-only buffer's copy) must outlive the call
     for i, b in enumerate(bufs):
         arg = rbuf(b)
         keep.append(arg)
         iov[i].iov_base = ctypes.cast(arg, c_void_p).value
         iov[i].iov_len = len(b)
-    return syscall(_writev, fd, iov, len(bufs))
+    n = syscall(_writev, fd, iov, len(bufs))
+    # In the compiled build a local is released after its last use, not at the end of
+    # the function: without this use of keep after the call, the copies were freed
+    # before writev read them, and it sent whatever had reused their memory.
+    keep.clear()
+    return n
 
 
 # fcntl(F_DUPFD_CLOEXEC): a duplicate of fd, close-on-exec, as Go's internal/poll
