@@ -30,7 +30,9 @@ def handle_conn(conn: rawnet.TCPConn) -> None:
                 conn.Write(memoryview(buf)[:n])
         except rawnet.EOF:  # Go's io.EOF
             pass
-        except rawnet.OpError as e:  # a reset peer, say: that connection only
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the peer went away without a FIN (a reset): ordinary, not worth a line
+        except rawnet.OpError as e:  # anything else ends that connection only, logged
             print(f"echo: {e}", file=sys.stderr)
 
 

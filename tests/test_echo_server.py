@@ -19,12 +19,14 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
 import pytest
+from nettest import pair
 
-from rawnet.__main__ import main
+import rawnet
+from rawnet.__main__ import handle_conn, main
 from rawnet.net.internal import socktest
 from rawnet.sys.errno import EINVAL, EMFILE
 
@@ -163,3 +165,46 @@ def test_backoff_then_a_lasting_error_stops_quietly(capsys: pytest.CaptureFixtur
     # The listener and the signal pipe are closed (the autouse fixture checks the
     # fds), and the process's SIGINT and SIGTERM handlers are back.
     assert {s: signal.getsignal(s) for s in handlers} == handlers
+
+
+def _serve_one(peer: Callable[[rawnet.TCPConn], None]) -> None:
+    """handle_conn serves one connection (and closes it) while `peer` drives the client
+    side and closes it; return once handle_conn has returned."""
+    ln, c, s = pair()
+    with ln:
+        wg = rawnet.WaitGroup()
+        wg.Add(1)
+
+        def serve() -> None:
+            try:
+                handle_conn(s)
+            finally:
+                wg.Done()
+
+        rawnet.go(serve)
+        peer(c)
+        wg.Wait()  # whatever handle_conn logs is in stderr now
+
+
+def test_a_reset_peer_is_not_logged(capsys: pytest.CaptureFixture[str]) -> None:
+    def reset(c: rawnet.TCPConn) -> None:
+        c.Write(b"ping")
+        c.SetLinger(0)  # close with an RST
+        c.Close()
+
+    _serve_one(reset)
+    assert capsys.readouterr().err == ""
+
+
+def test_an_unexpected_error_is_logged(capsys: pytest.CaptureFixture[str]) -> None:
+    # Not an ordinary disconnect: a read error injected at the syscall gate.
+    with socktest.Switch() as sw:
+        sw.inject("read", errno=EINVAL, times=1)
+
+        def ping(c: rawnet.TCPConn) -> None:
+            with c:
+                c.Write(b"ping")
+
+        _serve_one(ping)
+    assert re.fullmatch(r"echo: read tcp 127\.0\.0\.1:\d+->127\.0\.0\.1:\d+: "
+                        r"read: invalid argument\n", capsys.readouterr().err)
