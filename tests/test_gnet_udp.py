@@ -15,7 +15,7 @@ import pytest
 from test_gnet_engine import DEADLINE, Echo, Handler, hostPort, running
 
 from rawnet.gnet import gnet
-from rawnet.gnet.options import WithMulticore, WithNumEventLoop
+from rawnet.gnet.options import WithMulticore, WithNumEventLoop, WithTicker
 from rawnet.gnet.pkg.errors import ErrUnsupportedOp
 from rawnet.gnet.pkg.socket.sockaddr import UDPAddr
 
@@ -98,13 +98,28 @@ def test_udp_echo(addr: str) -> None:
     assert h.opened == 0 and h.closed == []
 
 
+class TickedEcho(Echo):
+    """Echo, and say when the first tick came: the engine starts its ticker once every
+    loop runs (OnBoot comes before the loops start, as in gnet)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ticked = threading.Event()
+
+    def OnTick(self) -> tuple[float, gnet.Action | None]:
+        self.ticked.set()
+        return 3600.0, None
+
+
 def test_udp_multicore() -> None:
     """Several loops, each with a socket of its own on the port (SO_REUSEPORT, which
     gnet turns on for UDP): every client is answered, by whichever loop the kernel
     gave its datagrams to."""
-    h = Echo()
-    with running(h, ["udp://127.0.0.1:0"], WithMulticore(True), WithNumEventLoop(4)) as addrs:
+    h = TickedEcho()
+    with running(h, ["udp://127.0.0.1:0"], WithMulticore(True), WithNumEventLoop(4),
+                 WithTicker(True)) as addrs:
         server = hostPort(addrs[0])
+        assert h.ticked.wait(DEADLINE), "the loops never started"
         assert h.eng is not None and len(h.eng.eng.loops()) == 4
         clients = [client(socket.AF_INET) for _ in range(16)]
         try:
