@@ -376,7 +376,9 @@ def test_poll_failure_prints_and_throws_as_Go(
 
 
 class FailCall:
-    """A gate hook that fails every call to one C function with an errno."""
+    """A gate hook that fails every call to one C function with an errno. (socktest's
+    rules leave the poller's own epoll fd and eventfd alone on purpose, and netpollinit's
+    epoll_ctl is about the eventfd.)"""
 
     def __init__(self, name: str, errno: int) -> None:
         self.name, self.errno = name, errno
